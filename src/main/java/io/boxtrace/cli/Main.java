@@ -1,0 +1,72 @@
+package io.boxtrace.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * boxtrace's entry point: picocli with one class per command, and the only place errors turn into
+ * exit codes. Every error leaves as one line {@code boxtrace <command>: <message>}; a stack trace is
+ * printed only with BOXTRACE_DEBUG=1.
+ */
+@Command(name = "boxtrace", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "What happens inside Linux containers, seen from the host, from the kernel's own events.",
+        subcommands = {TraceCommand.class, TreeCommand.class, CommandLine.HelpCommand.class,
+                picocli.AutoComplete.GenerateCompletion.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:ok (with -- COMMAND: the command's own exit status)", "1:runtime error", "2:usage error",
+                "3:missing privilege or kernel feature", "4:internal error"})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (trace, tree, ...)");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs boxtrace with the given streams and returns the exit code (used by tests too). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        cl.setExecutionExceptionHandler(Main::onException);
+        cl.setParameterExceptionHandler(Main::onUsageError);
+        return cl;
+    }
+
+    private static int onUsageError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cl = ex.getCommandLine();
+        cl.getErr().println(prefix(cl) + ex.getMessage() + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+        return ExitCode.USAGE.code();
+    }
+
+    private static int onException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+        if (System.getenv("BOXTRACE_DEBUG") != null) {
+            ex.printStackTrace(cl.getErr());
+        }
+        if (ex instanceof BoxtraceException be) {
+            cl.getErr().println(prefix(cl) + be.getMessage());
+            return be.exitCode().code();
+        }
+        String what = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getClass().getSimpleName() + ": " + ex.getMessage();
+        cl.getErr().println(prefix(cl) + "internal error: " + what
+                + " (please report it; BOXTRACE_DEBUG=1 shows the stack trace)");
+        return ExitCode.INTERNAL_ERROR.code();
+    }
+
+    private static String prefix(CommandLine cl) {
+        return cl.getCommandSpec().qualifiedName() + ": ";
+    }
+}

@@ -1,0 +1,143 @@
+package io.boxtrace.cli;
+
+import io.boxtrace.event.Clock;
+import io.boxtrace.pipeline.CommandScope;
+import io.boxtrace.pipeline.ContainerFilter;
+import io.boxtrace.pipeline.PipelineStats;
+import io.boxtrace.sink.console.ConsoleTraceSink;
+import io.boxtrace.sink.console.Style;
+import io.boxtrace.sink.json.EventJson;
+import io.boxtrace.sink.json.JsonLinesSink;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code boxtrace trace}: streams process events from the whole host, or from one command's tree. */
+@Command(name = "trace", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Stream process events (fork, exec, exit, namespace operations, container start/stop) "
+                + "from the whole host as they happen, or only those of COMMAND and its descendants.",
+                "With COMMAND, boxtrace runs it, stops when it exits and exits with its exit status."})
+public final class TraceCommand implements java.util.concurrent.Callable<Integer> {
+
+    @Mixin
+    SourceMixin sourceOptions;
+
+    @Option(names = "--json", description = "One JSON object per line (fields in README.md, \"JSON output\").")
+    boolean json;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write events to FILE instead of stdout.")
+    Path output;
+
+    @Option(names = {"-c", "--container"}, paramLabel = "NAME|ID-PREFIX",
+            description = "Only events of this container (repeatable).")
+    List<String> containers = new ArrayList<>();
+
+    @Option(names = "--threads", description = "Also show thread creation and exit.")
+    boolean threads;
+
+    @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "Command to run and trace (after --).")
+    List<String> command = new ArrayList<>();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        Writer out = openOutput();
+        try (TraceSession session = TraceSession.open("boxtrace trace", sourceOptions, err)) {
+            Clock clock = session.clock();
+            if (json) {
+                session.sink(new JsonLinesSink(out, new EventJson(clock), output != null));
+            } else {
+                Style style = output == null ? Style.forStdout() : Style.plain();
+                session.sink(new ConsoleTraceSink(new PrintWriter(out), clock, style, ZoneId.systemDefault(), threads));
+            }
+            if (!containers.isEmpty()) {
+                session.filter(new ContainerFilter(containers));
+            }
+            if (!command.isEmpty()) {
+                return traceCommand(session);
+            }
+            return traceUntilInterrupted(session, err);
+        }
+    }
+
+    private int traceCommand(TraceSession session) {
+        int self = (int) ProcessHandle.current().pid();
+        CommandRunner runner = new CommandRunner();
+        session.filter(new CommandScope(self)).observe(runner.exitWatcher());
+        session.source().follow(self);
+        session.start();
+        int status = runner.run(command, session);
+        PipelineStats stats = session.stop();
+        session.reportSummary(stats);
+        return status;
+    }
+
+    private int traceUntilInterrupted(TraceSession session, PrintWriter err) {
+        CountDownLatch done = new CountDownLatch(1);
+        session.start();
+        // Ctrl-C / SIGTERM: stop the source, drain, print the summary, then let the JVM exit.
+        Thread hook = new Thread(() -> {
+            try {
+                PipelineStats stats = session.stop();
+                session.reportSummary(stats);
+            } catch (BoxtraceException e) {
+                err.println("boxtrace trace: " + e.getMessage());
+            } finally {
+                done.countDown();
+            }
+        }, "boxtrace-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        while (!session.pipeline().ended()) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (done.getCount() == 0 || !session.pipeline().ended()) {
+            return ExitCode.OK.code(); // interrupted: the shutdown hook has reported, the JVM is exiting
+        }
+        // The pipeline ended on its own: the source died.
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            return ExitCode.OK.code();
+        }
+        session.stop();
+        return ExitCode.RUNTIME_ERROR.code();
+    }
+
+    private Writer openOutput() {
+        if (output == null) {
+            return new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
+        }
+        try {
+            return Files.newBufferedWriter(output, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw BoxtraceException.runtime("cannot write " + output + ": " + describe(e));
+        }
+    }
+
+    static String describe(IOException e) {
+        return e instanceof java.nio.file.NoSuchFileException ? "no such directory"
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e.getMessage();
+    }
+}

@@ -1,0 +1,151 @@
+package io.boxtrace.cli;
+
+import io.boxtrace.event.Clock;
+import io.boxtrace.event.TracedEvent;
+import io.boxtrace.pipeline.Enricher;
+import io.boxtrace.pipeline.Pipeline;
+import io.boxtrace.pipeline.PipelineStats;
+import io.boxtrace.sink.Sink;
+import io.boxtrace.source.EventSource;
+import io.boxtrace.source.SourceOptions;
+import io.boxtrace.source.SourceUnavailableException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * One tracing run as every command uses it: the chosen source, the /proc snapshot, the process
+ * table, the container enricher and the caller's sinks, wired into a {@link Pipeline}. Commands
+ * add sinks and filters, {@link #start}, optionally {@link CommandRunner run a command}, then
+ * {@link #stop}.
+ *
+ * <p>Not thread-safe: owned by the command's main thread; sinks run on the pipeline thread.
+ */
+public final class TraceSession implements AutoCloseable {
+
+    private final String command;
+    private final PrintWriter err;
+    private final Components components;
+    private final EventSource source;
+    private final List<Sink> sinks = new ArrayList<>();
+    private final List<Predicate<TracedEvent>> filters = new ArrayList<>();
+    private Consumer<TracedEvent> observer = e -> { };
+    private Pipeline pipeline;
+
+    private TraceSession(String command, PrintWriter err, Components components, EventSource source) {
+        this.command = command;
+        this.err = err;
+        this.components = components;
+        this.source = source;
+    }
+
+    /**
+     * Chooses and opens the source. With {@code auto}, says on stderr in one line which source it
+     * took and why the better ones were not possible.
+     */
+    public static TraceSession open(String command, SourceMixin options, PrintWriter err) {
+        Components components = Components.forHost(err, command);
+        SourceOptions opts = new SourceOptions(java.util.Set.of(), java.util.Set.of(), options.maxArgs, options.maxArgBytes);
+        EventSource source = components.chooseSource(options.choice(), opts);
+        return new TraceSession(command, err, components, source);
+    }
+
+    public Clock clock() {
+        return components.clock();
+    }
+
+    public EventSource source() {
+        return source;
+    }
+
+    public Components components() {
+        return components;
+    }
+
+    public TraceSession sink(Sink s) {
+        sinks.add(s);
+        return this;
+    }
+
+    public TraceSession filter(Predicate<TracedEvent> f) {
+        filters.add(f);
+        return this;
+    }
+
+    /** Runs on the pipeline thread for every event that passed the filters. */
+    public TraceSession observe(Consumer<TracedEvent> o) {
+        observer = o;
+        return this;
+    }
+
+    /** Loads the /proc snapshot into the process table, then starts the source and the pipeline. */
+    public void start() {
+        Predicate<TracedEvent> all = t -> true;
+        for (Predicate<TracedEvent> f : filters) {
+            all = all.and(f);
+        }
+        List<Enricher> enrichers = components.enrichers();
+        pipeline = new Pipeline(source, components.state(), enrichers, all, sinks);
+        pipeline.observe(observer);
+        try {
+            // The snapshot is taken while the source already runs would be better for completeness;
+            // the proc connector has no history, so what starts between scan and subscribe is healed
+            // by the table's lazy creation of unknown pids from /proc.
+            pipeline.preload(components.snapshot());
+            pipeline.start();
+        } catch (SourceUnavailableException e) {
+            throw BoxtraceException.missing(e.getMessage());
+        } catch (IOException e) {
+            throw BoxtraceException.runtime("cannot write output: " + e.getMessage());
+        }
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    /** Stops the source, drains, ends the sinks and reports losses and sink errors on stderr. */
+    public PipelineStats stop() {
+        PipelineStats stats;
+        try {
+            stats = pipeline.stop();
+        } catch (IOException e) {
+            throw BoxtraceException.runtime("cannot write output: " + e.getMessage());
+        } finally {
+            components.close();
+        }
+        if (pipeline.sourceFailure() != null) {
+            throw BoxtraceException.runtime("the " + source.name() + " source failed: " + pipeline.sourceFailure().getMessage());
+        }
+        if (stats.sinkErrors() > 0) {
+            Exception last = pipeline.lastSinkError();
+            throw BoxtraceException.runtime("could not write " + stats.sinkErrors() + " event(s): "
+                    + (last == null ? "unknown error" : last.getMessage()));
+        }
+        return stats;
+    }
+
+    /** One line on stderr with the run's counters, so loss is never silent. */
+    public void reportSummary(PipelineStats s) {
+        StringBuilder sb = new StringBuilder(command).append(": ").append(s.events()).append(" events from ")
+                .append(source.name());
+        sb.append(s.lost() == 0 ? ", none lost" : ", " + s.lost() + " LOST (process table healed from /proc "
+                + s.heals() + " time(s))");
+        if (s.argvMissed() > 0) {
+            sb.append(", ").append(s.argvMissed()).append(" exec(s) whose process was gone before its argv could be read");
+        }
+        err.println(sb);
+        err.flush();
+    }
+
+    @Override
+    public void close() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        components.close();
+    }
+}

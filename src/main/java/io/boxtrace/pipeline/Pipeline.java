@@ -1,0 +1,236 @@
+package io.boxtrace.pipeline;
+
+import io.boxtrace.event.Event;
+import io.boxtrace.event.LostEvent;
+import io.boxtrace.event.TracedEvent;
+import io.boxtrace.sink.Sink;
+import io.boxtrace.source.EventSource;
+import io.boxtrace.source.SourceSink;
+import io.boxtrace.source.SourceStats;
+import io.boxtrace.source.SourceUnavailableException;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Source → state → enrichers → filter → sinks, with one owner thread for everything after the
+ * source. The source's reader thread only decodes and enqueues, so it gets back to the kernel fast;
+ * the process table, enrichers and sinks are touched by the pipeline thread alone and need no locks.
+ *
+ * <p>Lifetime: {@link #start} once, then {@link #stop} (drains what the source already delivered,
+ * ends the sinks) or {@link #close}. Observers registered with {@link #observe} run on the pipeline
+ * thread for every event that passed the filter, before the sinks.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    private static final int QUEUE_CAPACITY = 1 << 16;
+    private static final Event POISON = new LostEvent(0, "pipeline", 0, "end");
+
+    private final EventSource source;
+    private final StateStage state;
+    private final List<Enricher> enrichers;
+    private final Predicate<TracedEvent> filter;
+    private final List<Sink> sinks;
+    private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final PipelineCounters counters = new PipelineCounters();
+    private volatile Consumer<TracedEvent> observer = e -> { };
+    private volatile Throwable sourceFailure;
+    private Thread thread;
+
+    public Pipeline(EventSource source, StateStage state, List<Enricher> enrichers,
+                    Predicate<TracedEvent> filter, List<Sink> sinks) {
+        this.source = source;
+        this.state = state;
+        this.enrichers = List.copyOf(enrichers);
+        this.filter = filter;
+        this.sinks = List.copyOf(sinks);
+    }
+
+    /** Runs on the pipeline thread for every event that passed the filter, before the sinks. */
+    public void observe(Consumer<TracedEvent> o) {
+        this.observer = o;
+    }
+
+    /** Feeds events that did not come from the source (the /proc snapshot), before {@link #start}. */
+    public void preload(List<? extends Event> events) {
+        for (Event e : events) {
+            process(e);
+        }
+    }
+
+    /** Begins the sinks, starts the pipeline thread, then the source (which may throw if unavailable). */
+    public void start() throws SourceUnavailableException, java.io.IOException {
+        for (Sink s : sinks) {
+            s.begin();
+        }
+        thread = Thread.ofPlatform().name("boxtrace-pipeline").daemon(true).start(this::run);
+        source.start(new SourceSink() {
+            @Override
+            public void accept(Event event) {
+                enqueue(event);
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                sourceFailure = cause;
+                enqueue(POISON);
+            }
+        });
+    }
+
+    /** Feeds one event as if the source had delivered it (used for synthetic events from the CLI). */
+    public void inject(Event event) {
+        enqueue(event);
+    }
+
+    private void enqueue(Event event) {
+        try {
+            queue.put(event);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                Event e = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (e == null) {
+                    flushSinks();
+                    continue;
+                }
+                if (e == POISON) {
+                    break;
+                }
+                process(e);
+            }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private void process(Event e) {
+        counters.events++;
+        if (e instanceof LostEvent lost) {
+            counters.lost += lost.count();
+        }
+        List<TracedEvent> resolved = state.apply(e);
+        for (TracedEvent t : resolved) {
+            deliver(t);
+        }
+        if (e instanceof LostEvent) {
+            // Loss is data, then state is healed from /proc so the tree is right again.
+            counters.heals++;
+            for (TracedEvent t : state.heal()) {
+                deliver(t);
+            }
+        }
+    }
+
+    private void deliver(TracedEvent t) {
+        for (Enricher en : enrichers) {
+            try {
+                t = en.enrich(t);
+            } catch (RuntimeException ex) {
+                counters.enrichErrors++;
+            }
+        }
+        if (!filter.test(t)) {
+            return;
+        }
+        observer.accept(t);
+        for (Sink s : sinks) {
+            try {
+                s.accept(t);
+            } catch (java.io.IOException | RuntimeException ex) {
+                counters.sinkErrors++;
+                counters.lastSinkError = ex;
+            }
+        }
+    }
+
+    private void flushSinks() {
+        for (Sink s : sinks) {
+            try {
+                s.flush();
+            } catch (java.io.IOException | RuntimeException ex) {
+                counters.sinkErrors++;
+                counters.lastSinkError = ex;
+            }
+        }
+    }
+
+    /**
+     * Stops the source, lets the pipeline thread drain what was already queued, and ends the sinks.
+     * Returns the final counters. Sink I/O errors at the end are rethrown.
+     */
+    public PipelineStats stop() throws java.io.IOException {
+        source.close();
+        enqueue(POISON);
+        try {
+            finished.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        PipelineStats stats = stats();
+        java.io.IOException first = null;
+        for (Sink s : sinks) {
+            try {
+                s.end(stats);
+                s.close();
+            } catch (java.io.IOException ex) {
+                first = first == null ? ex : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        return stats;
+    }
+
+    /** The source's failure, if its reader thread died. */
+    public Throwable sourceFailure() {
+        return sourceFailure;
+    }
+
+    /** True once the pipeline thread has ended (source failure or stop). */
+    public boolean ended() {
+        return finished.getCount() == 0;
+    }
+
+    public PipelineStats stats() {
+        SourceStats s = source.stats();
+        return new PipelineStats(counters.events, Math.max(counters.lost, s.lost()), s.argvMissed(),
+                counters.sinkErrors, counters.enrichErrors, counters.heals);
+    }
+
+    /** The last exception a sink threw, for the end-of-run message, or null. */
+    public Exception lastSinkError() {
+        return counters.lastSinkError;
+    }
+
+    @Override
+    public void close() {
+        source.close();
+        if (thread != null && finished.getCount() > 0) {
+            enqueue(POISON);
+        }
+    }
+
+    /** Mutable counters written by the pipeline thread only; read racily for progress, exactly at stop. */
+    private static final class PipelineCounters {
+        volatile long events;
+        volatile long lost;
+        volatile long sinkErrors;
+        volatile long enrichErrors;
+        volatile long heals;
+        volatile Exception lastSinkError;
+    }
+}
