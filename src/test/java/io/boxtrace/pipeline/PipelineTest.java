@@ -1,0 +1,116 @@
+package io.boxtrace.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.boxtrace.event.Event;
+import io.boxtrace.event.ExecEvent;
+import io.boxtrace.event.LostEvent;
+import io.boxtrace.event.Task;
+import io.boxtrace.event.TracedEvent;
+import io.boxtrace.sink.Sink;
+import io.boxtrace.source.EventSource;
+import io.boxtrace.source.SourceSink;
+import io.boxtrace.source.SourceStats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The pipeline's own logic, driven by a scripted source: ordering, error isolation, heal on loss. */
+class PipelineTest {
+
+    /** Replays a fixed list from its own thread, as a kernel source would. */
+    private static final class ScriptedSource implements EventSource {
+        private final List<Event> events;
+        private Thread thread;
+
+        ScriptedSource(List<Event> events) {
+            this.events = events;
+        }
+
+        @Override
+        public String name() {
+            return "scripted";
+        }
+
+        @Override
+        public void start(SourceSink sink) {
+            thread = Thread.ofPlatform().start(() -> events.forEach(sink::accept));
+        }
+
+        @Override
+        public SourceStats stats() {
+            return new SourceStats(events.size(), 0, 0, 0);
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (thread != null) {
+                    thread.join();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static ExecEvent exec(int pid) {
+        return new ExecEvent(pid, Task.ids(pid, pid), "/bin/x", List.of("x", Integer.toString(pid)), false, null, 0,
+                ExecEvent.ArgvSource.KERNEL);
+    }
+
+    private final AtomicInteger heals = new AtomicInteger();
+    private final StateStage passThrough = new StateStage() {
+        @Override
+        public List<TracedEvent> apply(Event event) {
+            return List.of(TracedEvent.bare(event));
+        }
+
+        @Override
+        public List<TracedEvent> heal() {
+            heals.incrementAndGet();
+            return List.of();
+        }
+    };
+
+    @Test
+    void deliversInOrderIsolatesFailuresAndHealsAfterLoss() throws Exception {
+        List<Event> script = new ArrayList<>();
+        for (int i = 1; i <= 1000; i++) {
+            script.add(exec(i));
+        }
+        script.add(500, new LostEvent(0, "scripted", 12, "test"));
+        List<Integer> seen = new ArrayList<>();
+        Sink good = t -> {
+            if (t.event() instanceof ExecEvent x) {
+                seen.add(x.task().pid());
+            }
+        };
+        Sink failing = t -> {
+            if (t.event() instanceof ExecEvent x && x.task().pid() % 100 == 0) {
+                throw new java.io.IOException("disk full");
+            }
+        };
+        Enricher flaky = t -> {
+            if (t.event() instanceof ExecEvent x && x.task().pid() == 7) {
+                throw new IllegalStateException("boom");
+            }
+            return t;
+        };
+        Pipeline p = new Pipeline(new ScriptedSource(script), passThrough, List.of(flaky),
+                t -> !(t.event() instanceof ExecEvent x) || x.task().pid() != 3, List.of(good, failing));
+        p.start();
+        // stop() joins the source, then drains everything it delivered before ending the sinks.
+        PipelineStats stats = p.stop();
+
+        assertThat(seen).hasSize(999).isSorted().doesNotContain(3).contains(7);
+        assertThat(stats.sinkErrors()).isEqualTo(10);
+        assertThat(p.lastSinkError()).hasMessage("disk full");
+        assertThat(stats.enrichErrors()).isEqualTo(1);
+        assertThat(stats.lost()).isEqualTo(12);
+        assertThat(stats.heals()).isEqualTo(1);
+        assertThat(heals.get()).isEqualTo(1);
+        assertThat(stats.events()).isEqualTo(1001);
+    }
+}
