@@ -27,6 +27,9 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Start traced commands with fork+exec rather than posix_spawn of jspawnhelper: the helper's
+        // extra exec would show up in traces as a step of the user's command.
+        System.setProperty("jdk.lang.Process.launchMechanism", "FORK");
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

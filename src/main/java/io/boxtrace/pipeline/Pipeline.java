@@ -28,6 +28,7 @@ import java.util.function.Predicate;
 public final class Pipeline implements AutoCloseable {
 
     private static final int QUEUE_CAPACITY = 1 << 16;
+    private static final long HEAL_INTERVAL_NS = 1_000_000_000L;
     private static final Event POISON = new LostEvent(0, "pipeline", 0, "end");
 
     private final EventSource source;
@@ -41,6 +42,8 @@ public final class Pipeline implements AutoCloseable {
     private volatile Consumer<TracedEvent> observer = e -> { };
     private volatile Throwable sourceFailure;
     private Thread thread;
+    private boolean healPending;
+    private long lastHealNs = System.nanoTime() - HEAL_INTERVAL_NS;
 
     public Pipeline(EventSource source, StateStage state, List<Enricher> enrichers,
                     Predicate<TracedEvent> filter, List<Sink> sinks) {
@@ -101,10 +104,15 @@ public final class Pipeline implements AutoCloseable {
             while (true) {
                 Event e = queue.poll(50, TimeUnit.MILLISECONDS);
                 if (e == null) {
+                    healIfDue();
                     flushSinks();
                     continue;
                 }
                 if (e == POISON) {
+                    if (healPending) {
+                        lastHealNs = System.nanoTime() - HEAL_INTERVAL_NS;
+                        healIfDue();
+                    }
                     break;
                 }
                 process(e);
@@ -126,7 +134,21 @@ public final class Pipeline implements AutoCloseable {
             deliver(t);
         }
         if (e instanceof LostEvent) {
-            // Loss is data, then state is healed from /proc so the tree is right again.
+            healPending = true;
+        }
+        healIfDue();
+    }
+
+    /**
+     * Loss is data, then state is healed from /proc so the tree is right again. A heal scans all of
+     * /proc, so during a storm of losses it runs at most once per {@link #HEAL_INTERVAL_NS}, and once
+     * more when the storm is over.
+     */
+    private void healIfDue() {
+        long now = System.nanoTime();
+        if (healPending && now - lastHealNs >= HEAL_INTERVAL_NS) {
+            healPending = false;
+            lastHealNs = now;
             counters.heals++;
             for (TracedEvent t : state.heal()) {
                 deliver(t);

@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  */
 public final class ConsoleTraceSink implements Sink {
 
-    private static final String HEADER_FMT = "%-12s  %-9s %7s %7s  %-14s %-16s %s";
+    private static final String HEADER_FMT = "%-12s  %-10s%7s %7s  %-14s %-16s %s";
     private final PrintWriter out;
     private final Clock clock;
     private final Style style;
@@ -54,19 +54,18 @@ public final class ConsoleTraceSink implements Sink {
     public void accept(TracedEvent t) {
         String line = switch (t.event()) {
             case ForkEvent f -> f.isThread() && !showThreads ? null
-                    : row(t, f.timeNs(), style.dim(f.isThread() ? "clone" : "fork"), 5,
+                    : row(t, f.timeNs(), f.isThread() ? "clone" : "fork", style::dim,
                             new Task(f.childPid(), f.childTid(), f.parent().pid(), Task.UNKNOWN, f.parent().comm(),
                                     0, 0, Task.UNKNOWN),
                             style.dim("child of " + f.parent().pid()) + namespacesCreated(f.cloneFlags()));
-            case ExecEvent x -> row(t, x.timeNs(), x.failed() ? style.red("exec!") : style.green("exec"), 5, x.task(),
+            case ExecEvent x -> row(t, x.timeNs(), x.failed() ? "exec!" : "exec", x.failed() ? style::red : style::green, x.task(),
                     execDetails(x));
             case ExitEvent x -> x.task().isThread() && !showThreads ? null
-                    : row(t, x.timeNs(), exitLabel(x), 4, x.task(), exitDetails(t, x));
-            case CommEvent c -> row(t, c.timeNs(), style.dim("comm"), 4, c.task(), "→ " + c.comm());
-            case IdChangeEvent id -> row(t, id.timeNs(), style.dim("setid"), 5, id.task(),
+                    : row(t, x.timeNs(), "exit", exitColour(x), x.task(), exitDetails(t, x));
+            case CommEvent c -> row(t, c.timeNs(), "comm", style::dim, c.task(), "→ " + c.comm());
+            case IdChangeEvent id -> row(t, id.timeNs(), "setid", style::dim, id.task(),
                     id.kind().name().toLowerCase() + " " + id.realId() + "/" + id.effectiveId());
-            case NamespaceEvent n -> row(t, n.timeNs(), style.magenta(n.op().jsonName()), n.op().jsonName().length(),
-                    n.task(), namespaceDetails(n));
+            case NamespaceEvent n -> row(t, n.timeNs(), n.op().jsonName(), style::magenta, n.task(), namespaceDetails(n));
             case SnapshotEvent s -> null;
             case LostEvent l -> String.format("%-12s  %s", time(l.timeNs()),
                     style.red(style.bold("LOST " + l.count() + " events")) + " from " + l.source() + " (" + l.reason()
@@ -79,7 +78,8 @@ public final class ConsoleTraceSink implements Sink {
         }
     }
 
-    private String row(TracedEvent t, long timeNs, String label, int labelLength, Task task, String details) {
+    private String row(TracedEvent t, long timeNs, String label, java.util.function.UnaryOperator<String> colour,
+                       Task task, String details) {
         ProcessInfo p = t.process();
         int ppid = task.ppid() != Task.UNKNOWN ? task.ppid() : p != null ? p.ppid() : Task.UNKNOWN;
         String comm = task.comm() != null ? task.comm() : p != null && p.comm() != null ? p.comm() : "?";
@@ -88,7 +88,7 @@ public final class ConsoleTraceSink implements Sink {
             container = container.substring(0, 13) + "…";
         }
         String pid = task.isThread() ? task.pid() + "/" + task.tid() : Integer.toString(task.pid());
-        return String.format("%-12s  %s %7s %7s  %-14s %-16s %s", time(timeNs), Style.padRight(label, 9, labelLength),
+        return String.format("%-12s  %s%7s %7s  %-14s %-16s %s", time(timeNs), colour.apply(label) + " ".repeat(Math.max(0, 10 - label.length())),
                 pid, ppid == Task.UNKNOWN ? "?" : Integer.toString(ppid),
                 t.container() == null ? container : style.cyan(container) + " ".repeat(Math.max(0, 14 - container.length())),
                 comm, details);
@@ -105,11 +105,11 @@ public final class ConsoleTraceSink implements Sink {
         return args + (x.argsTruncated() ? style.yellow(" [truncated]") : "");
     }
 
-    private String exitLabel(ExitEvent x) {
+    private java.util.function.UnaryOperator<String> exitColour(ExitEvent x) {
         if (x.killedBySignal()) {
-            return style.red("exit");
+            return style::red;
         }
-        return x.exitCode() == 0 ? style.blue("exit") : style.yellow("exit");
+        return x.exitCode() == 0 ? style::blue : style::yellow;
     }
 
     private String exitDetails(TracedEvent t, ExitEvent x) {

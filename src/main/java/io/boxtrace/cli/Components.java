@@ -1,0 +1,152 @@
+package io.boxtrace.cli;
+
+import io.boxtrace.cli.SourceMixin.SourceChoice;
+import io.boxtrace.event.Clock;
+import io.boxtrace.event.SnapshotEvent;
+import io.boxtrace.event.TracedEvent;
+import io.boxtrace.internal.ffm.Clocks;
+import io.boxtrace.pipeline.Enricher;
+import io.boxtrace.pipeline.StateStage;
+import io.boxtrace.source.EventSource;
+import io.boxtrace.source.SourceOptions;
+import io.boxtrace.source.netlink.ProcConnectorSource;
+import io.boxtrace.source.procfs.ProcReader;
+import io.boxtrace.source.procfs.ProcSnapshot;
+import io.boxtrace.source.procfs.ProcfsPollingSource;
+import io.boxtrace.state.ProcessTable;
+import io.boxtrace.state.UserNames;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The concrete parts of one run on this host, and the only class that names them: clock, /proc
+ * reader, snapshot, process table, the chosen source, enrichers. Commands get them from here.
+ * Not thread-safe; the table and enrichers are handed to the pipeline thread.
+ */
+public final class Components implements AutoCloseable {
+
+    /** Exited processes are kept this long for late events. */
+    static final long GRACE_NS = 5_000_000_000L;
+    static final int MAX_EXITED = 50_000;
+
+    private final PrintWriter err;
+    private final String command;
+    private final Clock clock;
+    private final ProcReader proc;
+    private final ProcSnapshot snapshot;
+    private final ProcessTable table;
+    private final List<Enricher> enrichers = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    private Components(PrintWriter err, String command, Clock clock, ProcReader proc) {
+        this.err = err;
+        this.command = command;
+        this.clock = clock;
+        this.proc = proc;
+        this.snapshot = new ProcSnapshot(proc, clock);
+        this.table = new ProcessTable(snapshot::read, GRACE_NS, MAX_EXITED);
+    }
+
+    public static Components forHost(PrintWriter err, String command) {
+        return new Components(err, command, Clock.system(Clocks.bootMinusMonoNs()), ProcReader.system());
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public ProcReader proc() {
+        return proc;
+    }
+
+    public ProcessTable table() {
+        return table;
+    }
+
+    public UserNames users() {
+        return UserNames.host();
+    }
+
+    /** The /proc snapshot, parents first, for the process table before live events. */
+    public List<SnapshotEvent> snapshot() {
+        return snapshot.events();
+    }
+
+    public ProcSnapshot scanner() {
+        return snapshot;
+    }
+
+    public List<Enricher> enrichers() {
+        return enrichers;
+    }
+
+    /** The table as the pipeline's state step; a heal rescans /proc. */
+    public StateStage state() {
+        return new StateStage() {
+            @Override
+            public List<TracedEvent> apply(io.boxtrace.event.Event event) {
+                return table.apply(event);
+            }
+
+            @Override
+            public List<TracedEvent> heal() {
+                return table.heal(snapshot.scan(), clock.nowMono());
+            }
+        };
+    }
+
+    /**
+     * The source to use. {@code auto} takes eBPF where BTF and privileges allow, else the proc
+     * connector, else /proc polling, and says in one line on stderr which it took and why. An
+     * explicit choice that cannot work fails with exit 3, naming what is missing.
+     */
+    public EventSource chooseSource(SourceChoice choice, SourceOptions options) {
+        Capabilities caps = Capabilities.self(proc);
+        return switch (choice) {
+            case ebpf -> throw BoxtraceException.missing("the eBPF source is not built into this version");
+            case netlink -> {
+                String missing = caps.missingForNetlink();
+                if (missing != null) {
+                    throw BoxtraceException.missing("the netlink source needs " + missing);
+                }
+                yield new ProcConnectorSource(proc);
+            }
+            case procfs -> procfs();
+            case auto -> {
+                String netlinkMissing = caps.missingForNetlink();
+                if (netlinkMissing == null) {
+                    err.println(command + ": using the proc connector source (netlink); eBPF is not built into this version");
+                    yield new ProcConnectorSource(proc);
+                }
+                err.println(command + ": using /proc polling, which misses processes shorter than "
+                        + ProcfsPollingSource.DEFAULT_INTERVAL_MS + " ms (netlink needs " + netlinkMissing + ")");
+                yield procfs();
+            }
+        };
+    }
+
+    private EventSource procfs() {
+        return new ProcfsPollingSource(proc, clock, ProcfsPollingSource.DEFAULT_INTERVAL_MS);
+    }
+
+    public void addEnricher(Enricher e) {
+        enrichers.add(e);
+    }
+
+    public void closeLater(AutoCloseable c) {
+        closeables.add(c);
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing is best effort: the run is over
+            }
+        }
+        closeables.clear();
+    }
+}

@@ -1,0 +1,387 @@
+package io.boxtrace.state;
+
+import io.boxtrace.event.CommEvent;
+import io.boxtrace.event.ContainerEvent;
+import io.boxtrace.event.Event;
+import io.boxtrace.event.ExecEvent;
+import io.boxtrace.event.ExitEvent;
+import io.boxtrace.event.ForkEvent;
+import io.boxtrace.event.IdChangeEvent;
+import io.boxtrace.event.LostEvent;
+import io.boxtrace.event.NamespaceEvent;
+import io.boxtrace.event.ProcessInfo;
+import io.boxtrace.event.ProcessKey;
+import io.boxtrace.event.SnapshotEvent;
+import io.boxtrace.event.Task;
+import io.boxtrace.event.TracedEvent;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntFunction;
+
+/**
+ * The live process tree, built from events. Owned by one thread (the pipeline's): no method is
+ * thread-safe; others get immutable {@link ProcessInfo}s.
+ *
+ * <ul>
+ * <li>Identity is (pid, start time): a fork for a pid still marked alive means its exit was missed;
+ *     the old process is retired and counted.</li>
+ * <li>Threads are kept apart: a fork whose child tid differs from its pid creates no process, and a
+ *     thread's exit does not end one.</li>
+ * <li>When a parent exits, its children go to the init of their pid namespace (pid 1 on the host).
+ *     The kernel may pick a nearer child subreaper (containerd-shim, systemd --user) that events do
+ *     not reveal, so such children are marked and their parent is re-read from /proc at their next
+ *     event or heal.</li>
+ * <li>Exited processes stay {@link #graceNs} (event time) so late events still resolve, at most
+ *     {@link #maxExited} of them; then they are dropped. Memory is bounded by the kernel's pid space
+ *     for live processes and by these two bounds for the rest.</li>
+ * <li>A fork whose parent is unknown waits in a small retry queue for the parent's own fork; after
+ *     {@link #RETRY_EVENTS} further events it is released anyway (counted), with the parent created
+ *     from /proc when it is there.</li>
+ * </ul>
+ */
+public final class ProcessTable {
+
+    static final int RETRY_EVENTS = 256;
+    static final int MAX_HELD = 1024;
+
+    private final Map<Integer, ProcNode> live = new HashMap<>();
+    private final LinkedHashMap<ProcessKey, ProcNode> exited = new LinkedHashMap<>();
+    private final Map<Integer, ProcNode> lastExitedByPid = new HashMap<>();
+    private final List<Held> held = new ArrayList<>();
+    private final IntFunction<Optional<ProcessInfo>> procLookup;
+    private final long graceNs;
+    private final int maxExited;
+    private long eventCount;
+    private long latestNs;
+    private long releasedLate;
+    private long pidReuses;
+    private long heals;
+    private long lazyCreated;
+
+    private record Held(ForkEvent fork, long deadline) {
+    }
+
+    /**
+     * @param procLookup reads one process from /proc (or returns empty); used for processes first
+     *                   seen mid-life and to correct parents after re-parenting
+     * @param graceNs    how long exited processes are kept, in event time
+     * @param maxExited  the most exited processes kept
+     */
+    public ProcessTable(IntFunction<Optional<ProcessInfo>> procLookup, long graceNs, int maxExited) {
+        this.procLookup = procLookup;
+        this.graceNs = graceNs;
+        this.maxExited = maxExited;
+    }
+
+    /** Applies one event; returns it resolved, or nothing while it waits, or several when waiting ones are released. */
+    public List<TracedEvent> apply(Event e) {
+        eventCount++;
+        latestNs = Math.max(latestNs, e.timeNs());
+        List<TracedEvent> out = new ArrayList<>(1);
+        switch (e) {
+            case ForkEvent f -> onFork(f, out);
+            case ExecEvent x -> out.add(onExec(x));
+            case ExitEvent x -> out.add(onExit(x));
+            case CommEvent c -> {
+                ProcNode n = resolve(c.task().pid(), c.timeNs());
+                if (!c.task().isThread() || c.task().tid() == c.task().pid()) {
+                    n.comm = c.comm();
+                    n.changed();
+                }
+                out.add(traced(e, n));
+            }
+            case IdChangeEvent id -> {
+                ProcNode n = resolve(id.task().pid(), id.timeNs());
+                if (id.kind() == IdChangeEvent.Kind.UID) {
+                    n.uid = id.realId();
+                    n.changed();
+                }
+                out.add(traced(e, n));
+            }
+            case NamespaceEvent ns -> out.add(traced(e, resolve(ns.task().pid(), ns.timeNs())));
+            case SnapshotEvent s -> out.add(traced(e, adopt(s.process())));
+            case LostEvent l -> out.add(TracedEvent.bare(l));
+            case ContainerEvent c -> out.add(TracedEvent.bare(c));
+        }
+        releaseDue(out);
+        expireExited();
+        return out;
+    }
+
+    private void onFork(ForkEvent f, List<TracedEvent> out) {
+        if (f.isThread()) {
+            ProcNode owner = live.get(f.parent().pid());
+            out.add(owner == null ? TracedEvent.bare(f) : new TracedEvent(f, owner.info(), null, null));
+            return;
+        }
+        if (!live.containsKey(f.parent().pid()) && !createFromProc(f.parent().pid())) {
+            if (held.size() < MAX_HELD) {
+                held.add(new Held(f, eventCount + RETRY_EVENTS));
+                return;
+            }
+            releasedLate++;
+        }
+        out.add(fork(f));
+    }
+
+    private TracedEvent fork(ForkEvent f) {
+        ProcNode parent = resolve(f.parent().pid(), f.timeNs());
+        ProcNode old = live.remove(f.childPid());
+        if (old != null) {
+            pidReuses++; // its exit was never seen: the kernel reused the pid
+            retire(old, f.timeNs(), Task.UNKNOWN, 0);
+        }
+        ProcNode child = new ProcNode(new ProcessKey(f.childPid(), f.timeNs()), parent.pid());
+        // A child starts as a copy of its parent: same program, user, cgroup and namespaces,
+        // except those the clone flags ask to create anew (exec and namespace events update them).
+        child.uid = parent.uid;
+        child.comm = parent.comm;
+        child.exe = parent.exe;
+        child.args = parent.args;
+        child.cwd = parent.cwd;
+        child.cgroup = parent.cgroup;
+        child.cgroupId = f.parent().cgroupId() != 0 ? f.parent().cgroupId() : parent.cgroupId;
+        child.namespaces = parent.namespaces;
+        child.nsPids = List.of();
+        live.put(child.pid(), child);
+        return new TracedEvent(f, child.info(), parent.info(), null);
+    }
+
+    private TracedEvent onExec(ExecEvent x) {
+        ProcNode n = resolve(x.task().pid(), x.timeNs());
+        if (!x.failed()) {
+            Task t = x.task();
+            if (t.comm() != null) {
+                n.comm = t.comm();
+            }
+            if (x.filename() != null) {
+                n.exe = x.filename();
+            }
+            // A GONE exec leaves no argv; keeping the pre-exec argv, name or program would show the
+            // parent's (forkstat's mistake), so they become unknown.
+            n.args = x.args();
+            if (x.detail() == ExecEvent.ArgvSource.GONE) {
+                n.comm = t.comm();
+                n.exe = x.filename();
+            }
+            if (x.cwd() != null) {
+                n.cwd = x.cwd();
+            }
+            if (t.uid() != Task.UNKNOWN) {
+                n.uid = t.uid();
+            }
+            if (t.ppid() > 0 && t.ppid() != n.ppid) {
+                n.ppid = t.ppid();
+            }
+            if (t.cgroupId() != 0) {
+                n.cgroupId = t.cgroupId();
+            }
+            n.changed();
+        }
+        return traced(x, n);
+    }
+
+    private TracedEvent onExit(ExitEvent x) {
+        if (x.task().isThread()) {
+            ProcNode owner = live.get(x.task().pid());
+            return owner == null ? TracedEvent.bare(x) : new TracedEvent(x, owner.info(), null, null);
+        }
+        ProcNode n = live.remove(x.task().pid());
+        if (n == null) {
+            ProcNode late = lastExitedByPid.get(x.task().pid());
+            if (late != null && late.exitNs <= x.timeNs()) {
+                return traced(x, late); // a duplicate exit (e.g. healed as gone before its event came)
+            }
+            n = new ProcNode(new ProcessKey(x.task().pid(), 0), x.task().ppid());
+            lazyCreated++;
+        }
+        retire(n, x.timeNs(), x.exitCode(), x.signal());
+        reparentChildren(n);
+        return traced(x, n);
+    }
+
+    private void retire(ProcNode n, long timeNs, int code, int signal) {
+        n.exitNs = timeNs;
+        n.exitCode = code;
+        n.exitSignal = signal;
+        n.changed();
+        exited.put(n.key, n);
+        lastExitedByPid.put(n.pid(), n);
+    }
+
+    /** Orphans go to the init of their pid namespace; the kernel may have chosen a subreaper, so ask /proc later. */
+    private void reparentChildren(ProcNode dead) {
+        for (ProcNode c : live.values()) {
+            if (c.ppid == dead.pid()) {
+                c.ppid = namespaceInit(c);
+                c.parentUncertain = true;
+                c.changed();
+            }
+        }
+    }
+
+    private int namespaceInit(ProcNode c) {
+        Long pidNs = c.namespaces.get("pid");
+        if (pidNs != null && c.nsPids.size() > 1) {
+            for (ProcNode p : live.values()) {
+                if (pidNs.equals(p.namespaces.get("pid")) && !p.nsPids.isEmpty() && p.nsPids.getLast() == 1) {
+                    return p.pid();
+                }
+            }
+        }
+        return 1;
+    }
+
+    /** The live process with this pid, created from /proc (or a bare record) if it was never seen. */
+    private ProcNode resolve(int pid, long timeNs) {
+        ProcNode n = live.get(pid);
+        if (n == null) {
+            if (!createFromProc(pid)) {
+                n = new ProcNode(new ProcessKey(pid, timeNs), Task.UNKNOWN);
+                live.put(pid, n);
+                lazyCreated++;
+                return n;
+            }
+            n = live.get(pid);
+        }
+        if (n.parentUncertain) {
+            n.parentUncertain = false;
+            Optional<ProcessInfo> now = procLookup.apply(pid);
+            if (now.isPresent() && now.get().ppid() != n.ppid) {
+                n.ppid = now.get().ppid();
+                n.changed();
+            }
+        }
+        return n;
+    }
+
+    private boolean createFromProc(int pid) {
+        Optional<ProcessInfo> p = procLookup.apply(pid);
+        if (p.isEmpty()) {
+            return false;
+        }
+        live.put(pid, ProcNode.of(p.get()));
+        lazyCreated++;
+        return true;
+    }
+
+    private ProcNode adopt(ProcessInfo p) {
+        ProcNode n = ProcNode.of(p);
+        live.put(p.pid(), n);
+        return n;
+    }
+
+    private TracedEvent traced(Event e, ProcNode n) {
+        ProcNode parent = live.get(n.ppid);
+        return new TracedEvent(e, n.info(), parent == null ? null : parent.info(), null);
+    }
+
+    /** Releases held forks whose parent is now known, or whose wait is over. */
+    private void releaseDue(List<TracedEvent> out) {
+        if (held.isEmpty()) {
+            return;
+        }
+        for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
+            Held h = it.next();
+            boolean parentKnown = live.containsKey(h.fork().parent().pid());
+            if (parentKnown || eventCount >= h.deadline()) {
+                it.remove();
+                if (!parentKnown) {
+                    releasedLate++;
+                }
+                out.add(fork(h.fork()));
+            }
+        }
+    }
+
+    private void expireExited() {
+        for (Iterator<ProcNode> it = exited.values().iterator(); it.hasNext(); ) {
+            ProcNode n = it.next();
+            if (exited.size() <= maxExited && latestNs - n.exitNs < graceNs) {
+                break; // insertion order is exit order: the rest are younger
+            }
+            it.remove();
+            lastExitedByPid.remove(n.pid(), n);
+        }
+    }
+
+    /**
+     * Reconciles with a fresh /proc scan after a loss: adds what was missed, retires what is gone
+     * (exit status unknown), fixes parents. Returns the processes that were found gone, as exits.
+     */
+    public List<TracedEvent> heal(List<ProcessInfo> scan, long nowNs) {
+        heals++;
+        Map<Integer, ProcessInfo> seen = new HashMap<>();
+        for (ProcessInfo p : scan) {
+            seen.put(p.pid(), p);
+        }
+        List<TracedEvent> out = new ArrayList<>();
+        for (Iterator<ProcNode> it = live.values().iterator(); it.hasNext(); ) {
+            ProcNode n = it.next();
+            ProcessInfo now = seen.get(n.pid());
+            if (now == null) {
+                it.remove();
+                retire(n, nowNs, Task.UNKNOWN, 0);
+                out.add(new TracedEvent(new ExitEvent(nowNs, new Task(n.pid(), n.pid(), n.ppid, n.uid, n.comm,
+                        n.cgroupId, 0, Task.UNKNOWN), Task.UNKNOWN, 0, false), n.info(), null, null));
+            }
+        }
+        for (ProcessInfo p : scan) {
+            ProcNode n = live.get(p.pid());
+            if (n == null) {
+                live.put(p.pid(), ProcNode.of(p));
+            } else if (n.ppid != p.ppid() || n.parentUncertain || n.nsPids.isEmpty()) {
+                n.ppid = p.ppid();
+                n.nsPids = p.nsPids();
+                n.namespaces = p.namespaces().isEmpty() ? n.namespaces : p.namespaces();
+                n.cgroup = p.cgroup() != null ? p.cgroup() : n.cgroup;
+                n.parentUncertain = false;
+                n.changed();
+            }
+        }
+        return out;
+    }
+
+    public Optional<ProcessInfo> get(int pid) {
+        ProcNode n = live.get(pid);
+        return n == null ? Optional.empty() : Optional.of(n.info());
+    }
+
+    /** The live process or the last exited one with this pid, if still kept. */
+    public Optional<ProcessInfo> getIncludingExited(int pid) {
+        ProcNode n = live.get(pid);
+        if (n == null) {
+            n = lastExitedByPid.get(pid);
+        }
+        return n == null ? Optional.empty() : Optional.of(n.info());
+    }
+
+    /** Every live process, as an immutable list (a snapshot). */
+    public List<ProcessInfo> live() {
+        List<ProcessInfo> out = new ArrayList<>(live.size());
+        for (ProcNode n : live.values()) {
+            out.add(n.info());
+        }
+        return out;
+    }
+
+    /** The live children of pid, in pid order. */
+    public List<ProcessInfo> children(int pid) {
+        return live.values().stream().filter(n -> n.ppid == pid && n.pid() != pid).map(ProcNode::info)
+                .sorted(java.util.Comparator.comparingInt(ProcessInfo::pid)).toList();
+    }
+
+    public Collection<ProcessInfo> exited() {
+        return exited.values().stream().map(ProcNode::info).toList();
+    }
+
+    public TableStats stats() {
+        return new TableStats(live.size(), exited.size(), held.size(), releasedLate, pidReuses, heals, lazyCreated);
+    }
+}
