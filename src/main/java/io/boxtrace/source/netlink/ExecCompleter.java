@@ -26,21 +26,29 @@ final class ExecCompleter {
     ExecEvent complete(ExecEvent raw) {
         int pid = raw.task().pid();
         Optional<List<String>> cmdline = proc.cmdline(pid);
-        if (cmdline.isEmpty()) {
+        // An empty cmdline is a zombie (exited, not yet reaped): as gone as a missing directory. A
+        // live process always has an argv[0], if only "" (the kernel supplies one since 5.18).
+        if (cmdline.isEmpty() || cmdline.get().isEmpty()) {
             return raw;
         }
+        // Measured here: a process tearing down its memory can yield a bogus cmdline ("/"). Its exe
+        // link goes with the same mm, so an exe still readable *after* the cmdline read proves the
+        // cmdline came from the live image; without it the argv is not trusted.
         Optional<String> exe = proc.exe(pid);
+        if (exe.isEmpty()) {
+            return raw;
+        }
         Optional<ProcStatus> status = proc.status(pid);
         Optional<String> cwd = proc.cwd(pid);
         if (status.isEmpty()) {
             // Exited between the reads: the cmdline we got is still this process's own.
-            return new ExecEvent(raw.timeNs(), raw.task(), exe.orElse(null), cmdline.get(), false, cwd.orElse(null), 0,
+            return new ExecEvent(raw.timeNs(), raw.task(), exe.get(), cmdline.get(), false, cwd.orElse(null), 0,
                     ExecEvent.ArgvSource.PROC);
         }
         ProcStatus s = status.get();
         int nsPid = s.nsPids().isEmpty() ? Task.UNKNOWN : s.nsPids().getLast();
         Task t = new Task(pid, raw.task().tid(), s.ppid(), s.uid(), s.name(), 0, 0, nsPid);
-        return new ExecEvent(raw.timeNs(), t, exe.orElse(null), cmdline.get(), false, cwd.orElse(null), 0,
+        return new ExecEvent(raw.timeNs(), t, exe.get(), cmdline.get(), false, cwd.orElse(null), 0,
                 ExecEvent.ArgvSource.PROC);
     }
 }
