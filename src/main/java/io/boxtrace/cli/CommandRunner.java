@@ -29,6 +29,32 @@ public final class CommandRunner {
         };
     }
 
+    /**
+     * Checks before tracing starts that the command can be run at all, so a typo gives one clear
+     * line rather than a trace of a failed start.
+     */
+    public static void checkRunnable(List<String> command) {
+        String name = command.getFirst();
+        if (name.contains("/")) {
+            java.nio.file.Path p = java.nio.file.Path.of(name);
+            if (!java.nio.file.Files.exists(p)) {
+                throw BoxtraceException.runtime("cannot run " + name + ": No such file or directory");
+            }
+            if (!java.nio.file.Files.isExecutable(p) || java.nio.file.Files.isDirectory(p)) {
+                throw BoxtraceException.runtime("cannot run " + name + ": Permission denied");
+            }
+            return;
+        }
+        String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        for (String dir : path.split(":")) {
+            java.nio.file.Path p = java.nio.file.Path.of(dir.isEmpty() ? "." : dir, name);
+            if (java.nio.file.Files.isExecutable(p) && !java.nio.file.Files.isDirectory(p)) {
+                return;
+            }
+        }
+        throw BoxtraceException.runtime("cannot run " + name + ": command not found in PATH");
+    }
+
     /** Starts the command, waits for it and for its exit event; returns its status. */
     public int run(List<String> command, TraceSession session) {
         Process p;
@@ -68,6 +94,10 @@ public final class CommandRunner {
             c = c.getCause();
         }
         String m = c.getMessage();
-        return m == null ? c.toString() : m.replaceFirst("^error=\\d+, ", "");
+        if (m == null) {
+            return c.toString();
+        }
+        var jdkForm = java.util.regex.Pattern.compile("error[:=] ?\\d+,? \\(?([^)]*)\\)?").matcher(m);
+        return jdkForm.find() ? jdkForm.group(1) : m;
     }
 }

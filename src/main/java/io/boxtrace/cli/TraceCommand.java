@@ -57,6 +57,9 @@ public final class TraceCommand implements java.util.concurrent.Callable<Integer
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
+        if (!command.isEmpty()) {
+            CommandRunner.checkRunnable(command);
+        }
         Writer out = openOutput();
         try (TraceSession session = TraceSession.open("boxtrace trace", sourceOptions, err)) {
             Clock clock = session.clock();
