@@ -9,6 +9,7 @@ import io.boxtrace.pipeline.Enricher;
 import io.boxtrace.pipeline.StateStage;
 import io.boxtrace.source.EventSource;
 import io.boxtrace.source.SourceOptions;
+import io.boxtrace.source.ebpf.EbpfSource;
 import io.boxtrace.source.netlink.ProcConnectorSource;
 import io.boxtrace.source.procfs.ProcReader;
 import io.boxtrace.source.procfs.ProcSnapshot;
@@ -104,7 +105,13 @@ public final class Components implements AutoCloseable {
     public EventSource chooseSource(SourceChoice choice, SourceOptions options) {
         Capabilities caps = Capabilities.self(proc);
         return switch (choice) {
-            case ebpf -> throw BoxtraceException.missing("the eBPF source is not built into this version");
+            case ebpf -> {
+                String missing = ebpfUnavailable(caps);
+                if (missing != null) {
+                    throw BoxtraceException.missing("the eBPF source needs " + missing);
+                }
+                yield new EbpfSource(options);
+            }
             case netlink -> {
                 String missing = caps.missingForNetlink();
                 if (missing != null) {
@@ -113,17 +120,19 @@ public final class Components implements AutoCloseable {
                 yield new ProcConnectorSource(proc);
             }
             case procfs -> procfs();
-            case auto -> {
-                String netlinkMissing = caps.missingForNetlink();
-                if (netlinkMissing == null) {
-                    err.println(command + ": using the proc connector source (netlink); eBPF is not built into this version");
-                    yield new ProcConnectorSource(proc);
-                }
-                err.println(command + ": using /proc polling, which misses processes shorter than "
-                        + ProcfsPollingSource.DEFAULT_INTERVAL_MS + " ms (netlink needs " + netlinkMissing + ")");
-                yield procfs();
-            }
+            case auto -> new AutoSource(List.of(
+                    new AutoSource.Candidate("eBPF", () -> new EbpfSource(options), ebpfUnavailable(caps)),
+                    new AutoSource.Candidate("proc connector (netlink)", () -> new ProcConnectorSource(proc),
+                            caps.missingForNetlink() == null ? null : "needs " + caps.missingForNetlink()),
+                    new AutoSource.Candidate("/proc polling (misses processes shorter than "
+                            + ProcfsPollingSource.DEFAULT_INTERVAL_MS + " ms)", this::procfs, null)), err, command);
         };
+    }
+
+    /** What keeps the eBPF source from running, or null: privileges first, then kernel and build. */
+    private static String ebpfUnavailable(Capabilities caps) {
+        String missing = caps.missingForBpf();
+        return missing != null ? missing : EbpfSource.unavailableReason();
     }
 
     private EventSource procfs() {
