@@ -74,6 +74,11 @@ struct {
 
 static const __u32 zero = 0;
 
+/* Referenced here so that their layouts land in the object's BTF, which RecordLayoutTest compares
+ * with the Java decoder's offsets (types used only behind ring-buffer pointers are left out). */
+const struct bt_fork *unused_fork __attribute__((unused));
+const struct bt_exit *unused_exit __attribute__((unused));
+
 static __always_inline void count_lost(void)
 {
 	__u64 *n = bpf_map_lookup_elem(&lost, &zero);
