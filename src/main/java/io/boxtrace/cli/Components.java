@@ -1,6 +1,10 @@
 package io.boxtrace.cli;
 
 import io.boxtrace.cli.SourceMixin.SourceChoice;
+import io.boxtrace.container.ContainerMetadata;
+import io.boxtrace.container.ContainerRegistry;
+import io.boxtrace.container.DockerClient;
+import io.boxtrace.container.PodmanStore;
 import io.boxtrace.event.Clock;
 import io.boxtrace.event.SnapshotEvent;
 import io.boxtrace.event.TracedEvent;
@@ -38,6 +42,8 @@ public final class Components implements AutoCloseable {
     private final ProcSnapshot snapshot;
     private final ProcessTable table;
     private final List<Enricher> enrichers = new ArrayList<>();
+    private final ContainerMetadata metadata;
+    private final ContainerRegistry containers;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     private Components(PrintWriter err, String command, Clock clock, ProcReader proc) {
@@ -47,6 +53,20 @@ public final class Components implements AutoCloseable {
         this.proc = proc;
         this.snapshot = new ProcSnapshot(proc, clock);
         this.table = new ProcessTable(snapshot::read, GRACE_NS, MAX_EXITED);
+        this.metadata = new ContainerMetadata(new DockerClient(DockerClient.defaultSocket()), PodmanStore.host(), err,
+                command);
+        this.containers = new ContainerRegistry(proc, metadata);
+        this.enrichers.add(containers);
+        this.closeables.add(metadata);
+    }
+
+    public ContainerRegistry containers() {
+        return containers;
+    }
+
+    /** Follows the runtimes' event streams so short-lived containers keep their names (live runs only). */
+    public void watchRuntimes() {
+        metadata.startEvents();
     }
 
     public static Components forHost(PrintWriter err, String command) {

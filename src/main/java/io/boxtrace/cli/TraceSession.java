@@ -94,6 +94,7 @@ public final class TraceSession implements AutoCloseable {
             // The snapshot is taken while the source already runs would be better for completeness;
             // the proc connector has no history, so what starts between scan and subscribe is healed
             // by the table's lazy creation of unknown pids from /proc.
+            components.watchRuntimes();
             pipeline.preload(components.snapshot());
             pipeline.start();
         } catch (SourceUnavailableException e) {
