@@ -136,6 +136,7 @@ class ContainerIT {
         for (String l : Files.readAllLines(events)) {
             all.add(JSON.readTree(l));
         }
+        assertThat(all.getLast().get("type").asText()).as("SIGTERM drains and writes the summary").isEqualTo("summary");
         JsonNode shortExec = all.stream().filter(e -> e.get("type").asText().equals("exec")
                 && e.get("args").path(0).asText().equals("sh")
                 && e.get("args").toString().contains(tag + "-inner")).findFirst().orElseThrow();
