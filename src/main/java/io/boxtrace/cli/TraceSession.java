@@ -111,6 +111,10 @@ public final class TraceSession implements AutoCloseable {
                 CgroupIds.of(components.containers().live(), kernelContainerFilter).ifPresent(source::restrictToCgroups);
             }
             pipeline.start();
+            if (!(source instanceof AutoSource)) {
+                err.println(command + ": using the " + source.name() + " source");
+                err.flush();
+            }
         } catch (SourceUnavailableException e) {
             throw BoxtraceException.missing(e.getMessage());
         } catch (IOException e) {

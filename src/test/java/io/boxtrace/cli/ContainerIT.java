@@ -185,4 +185,38 @@ class ContainerIT {
         assertThat(c.get("processes").get(0).get("args").toString()).isEqualTo("[\"sleep\",\"3600\"]");
         assertThat(c.get("processes").get(0).get("nspid").asInt()).isEqualTo(1);
     }
+
+    @Test
+    void treeWatchRedrawsWhenAContainerStartsAndStops() throws Exception {
+        Path out = tmp.resolve("watch.txt");
+        Process watch = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-jar", Path.of("target/boxtrace.jar").toAbsolutePath().toString(),
+                "tree", "--watch")).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            Thread.sleep(3000);
+            String name = tag + "-watched";
+            docker(name, "sleep", "300");
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!Files.readString(out).contains(name) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(Files.readString(out)).as("redrawn with the new container").contains(name + "  ");
+            int before = Files.readString(out).length();
+            sh("docker", "rm", "-f", name);
+            deadline = System.currentTimeMillis() + 10_000;
+            String last = "";
+            while (System.currentTimeMillis() < deadline) {
+                String all = Files.readString(out);
+                last = all.substring(Math.max(before, 0));
+                if (!last.isEmpty() && !last.contains(name + "  ")) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertThat(last).as("a later redraw without it").isNotEmpty().doesNotContain(name + "  ");
+        } finally {
+            watch.destroy();
+            watch.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
 }
