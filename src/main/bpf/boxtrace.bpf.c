@@ -345,7 +345,9 @@ int BPF_PROG(on_exit, struct task_struct *p, bool group_dead)
 		return 0;
 	}
 	fill_header(&e->h, BT_EXIT);
+	/* The last thread out may not be the leader (Go programs): the record is the process's. */
 	e->h.pid = tgid;
+	e->h.tid = tgid;
 	struct signal_struct *sig = BPF_CORE_READ(p, signal);
 	unsigned int sflags = BPF_CORE_READ(sig, flags);
 	e->status = (sflags & 0x00000004 /* SIGNAL_GROUP_EXIT */) ? BPF_CORE_READ(sig, group_exit_code)

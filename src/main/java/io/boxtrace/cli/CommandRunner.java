@@ -57,6 +57,11 @@ public final class CommandRunner {
 
     /** Starts the command, waits for it and for its exit event; returns its status. */
     public int run(List<String> command, TraceSession session) {
+        return run(command, session, pid -> { });
+    }
+
+    /** As {@link #run(List, TraceSession)}, telling onStart the command's pid as soon as it runs. */
+    public int run(List<String> command, TraceSession session, java.util.function.IntConsumer onStart) {
         Process p;
         try {
             p = new ProcessBuilder(command).inheritIO().start();
@@ -65,7 +70,7 @@ public final class CommandRunner {
                     + rootCause(e));
         }
         childPid = (int) p.pid();
-        session.source().follow(childPid);
+        onStart.accept(childPid);
         // Ctrl-C goes to the whole foreground process group: the command gets it too and decides.
         int status;
         while (true) {

@@ -1,6 +1,7 @@
 package io.boxtrace.cli;
 
 import io.boxtrace.cli.SourceMixin.SourceChoice;
+import io.boxtrace.container.CgroupIdIndex;
 import io.boxtrace.container.ContainerMetadata;
 import io.boxtrace.container.ContainerRegistry;
 import io.boxtrace.container.DockerClient;
@@ -55,7 +56,7 @@ public final class Components implements AutoCloseable {
         this.table = new ProcessTable(snapshot::read, GRACE_NS, MAX_EXITED);
         this.metadata = new ContainerMetadata(new DockerClient(DockerClient.defaultSocket()), PodmanStore.host(), err,
                 command);
-        this.containers = new ContainerRegistry(proc, metadata);
+        this.containers = new ContainerRegistry(proc, metadata, CgroupIdIndex.host());
         this.enrichers.add(containers);
         this.closeables.add(metadata);
     }

@@ -85,6 +85,7 @@ public final class TraceCommand implements java.util.concurrent.Callable<Integer
         session.filter(new CommandScope(self)).observe(runner.exitWatcher());
         session.source().follow(self);
         session.start();
+        // the command is a descendant of boxtrace itself, which the source already follows
         int status = runner.run(command, session);
         PipelineStats stats = session.stop();
         session.reportSummary(stats);

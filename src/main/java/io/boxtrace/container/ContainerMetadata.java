@@ -38,7 +38,11 @@ public final class ContainerMetadata implements AutoCloseable {
         }
         eventsThread = Thread.ofPlatform().name("boxtrace-docker-events").daemon(true).start(() -> {
             try {
-                docker.events(m -> fromEvents.merge(m.id(), m, ContainerMetadata::merge), id -> { });
+                docker.events(m -> {
+                    if (m.id().length() == 64) { // container events only: their actor is the container
+                        fromEvents.merge(m.id(), m, ContainerMetadata::merge);
+                    }
+                }, id -> { });
             } catch (RuntimeUnavailableException e) {
                 // lookups say it once; the events stream is only a cache
             }

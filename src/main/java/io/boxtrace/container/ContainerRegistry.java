@@ -36,6 +36,7 @@ public final class ContainerRegistry implements Enricher {
 
     private final ProcReader proc;
     private final ContainerMetadata metadata;
+    private final CgroupIdIndex cgroupIds;
     private final Map<String, ContainerInfo> byId = new HashMap<>();
     private final Map<Integer, ContainerInfo> byPid = new HashMap<>();
     private final Map<Long, ContainerInfo> byPidNs = new HashMap<>();
@@ -45,9 +46,10 @@ public final class ContainerRegistry implements Enricher {
     private final Map<String, Integer> liveCount = new HashMap<>();
     private final List<TracedEvent> pending = new ArrayList<>();
 
-    public ContainerRegistry(ProcReader proc, ContainerMetadata metadata) {
+    public ContainerRegistry(ProcReader proc, ContainerMetadata metadata, CgroupIdIndex cgroupIds) {
         this.proc = proc;
         this.metadata = metadata;
+        this.cgroupIds = cgroupIds;
     }
 
     @Override
@@ -90,7 +92,18 @@ public final class ContainerRegistry implements Enricher {
                 return known == HOST ? null : known;
             }
         }
-        ContainerInfo c = readAtExec(x, p);
+        ContainerInfo c;
+        Optional<String> exact = cg != 0 ? cgroupIds.path(cg) : Optional.empty();
+        if (exact.isPresent() && task.pidNs() != 0) {
+            // The kernel's own facts for this very task: no /proc read, nothing stale.
+            c = resolve(exact.get(), task.pidNs(), hostPidNs ? 1 : 2);
+        } else if (cg != 0 && task.pidNs() != 0 && proc.cgroup(task.pid()).isEmpty()) {
+            // Gone before /proc could be read: the cgroup may be newer than the last walk; walk again.
+            Optional<String> late = cgroupIds.path(cg, true);
+            c = late.isPresent() ? resolve(late.get(), task.pidNs(), hostPidNs ? 1 : 2) : byPid.get(task.pid());
+        } else {
+            c = readAtExec(x, p);
+        }
         if (cg != 0 && (c != null || hostPidNs)) {
             byCgroupId.put(cg, c == null ? HOST : c);
         }
@@ -99,7 +112,11 @@ public final class ContainerRegistry implements Enricher {
 
     private ContainerInfo readAtExec(ExecEvent x, ProcessInfo p) {
         int pid = x.task().pid();
-        String cgroup = proc.cgroup(pid).map(CgroupPath::choose).orElse(p == null ? null : p.cgroup());
+        Optional<String> fresh = proc.cgroup(pid).map(CgroupPath::choose);
+        if (fresh.isEmpty()) {
+            return byPid.get(pid); // gone before /proc could be read: keep what it inherited at fork
+        }
+        String cgroup = fresh.get();
         long pidNs = x.task().pidNs() != 0 ? x.task().pidNs()
                 : proc.namespaceInode(pid, "pid").orElse(p == null ? 0L : p.pidNamespace());
         int nsDepth = x.task().nsPid() != Task.UNKNOWN && x.task().nsPid() != pid ? 2
@@ -158,7 +175,8 @@ public final class ContainerRegistry implements Enricher {
         if (ref.podUid() != null) {
             labels.putIfAbsent("io.kubernetes.pod.uid", ref.podUid());
         }
-        ContainerInfo c = new ContainerInfo(meta != null ? meta.id() : ref.id(), meta == null ? null : meta.name(),
+        // The id is the kernel's fact (the cgroup's); the runtime only adds name, image and labels.
+        ContainerInfo c = new ContainerInfo(ref.id(), meta == null ? null : meta.name(),
                 meta == null ? null : meta.image(), ref.runtime(), labels, parent, cgroup);
         byId.put(ref.id(), c);
         return c;

@@ -1,0 +1,250 @@
+package io.boxtrace.analysis.startup;
+
+import io.boxtrace.event.ContainerInfo;
+import io.boxtrace.event.Event;
+import io.boxtrace.event.ExecEvent;
+import io.boxtrace.event.ExitEvent;
+import io.boxtrace.event.ForkEvent;
+import io.boxtrace.event.Namespace;
+import io.boxtrace.event.NamespaceEvent;
+import io.boxtrace.event.TracedEvent;
+import io.boxtrace.sink.Sink;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reconstructs a container start from host-wide events. The client is not the parent of the
+ * container (dockerd, containerd and the shim are), so processes are tied to this start by facts,
+ * not by text matching of commands: the client's own subtree; runtime processes (runc, crun,
+ * containerd-shim, conmon) whose argv names the container's id, and their descendants (runc init's
+ * stages); and the container's own processes. The container is the one whose processes appear in
+ * the window and whose id or name the client named, else the one that started in the window.
+ *
+ * <p>A sink collecting everything it is given (bounded: {@link #MAX_EVENTS}); {@link #report} runs
+ * after the client exited. Pipeline thread for accept, the caller's thread for report (after stop).
+ */
+public final class StartupAnalysis implements Sink {
+
+    static final int MAX_EVENTS = 500_000;
+    private static final Set<String> RUNTIMES = Set.of("runc", "crun", "containerd-shim", "containerd-shim-runc-v2",
+            "conmon", "runc:[0:PARENT]", "runc:[1:CHILD]", "runc:[2:INIT]", "exe");
+
+    private final List<TracedEvent> events = new ArrayList<>();
+    private volatile int clientPid = -1;
+    private boolean truncated;
+    private boolean sawNamespaceOps;
+
+    public void client(int pid) {
+        clientPid = pid;
+    }
+
+    @Override
+    public void accept(TracedEvent t) {
+        if (t.event() instanceof NamespaceEvent) {
+            sawNamespaceOps = true;
+        }
+        if (events.size() < MAX_EVENTS) {
+            events.add(t);
+        } else {
+            truncated = true;
+        }
+    }
+
+    /** @param sourceSeesNamespaces false for sources that cannot see namespace operations */
+    public StartupReport report(List<String> command, boolean sourceSeesNamespaces) {
+        int client = clientPid;
+        Set<Integer> clientTree = new HashSet<>(Set.of(client));
+        long start = Long.MAX_VALUE;
+        long end = 0;
+        for (TracedEvent t : events) {
+            Event e = t.event();
+            if (e instanceof ForkEvent f && !f.isThread() && clientTree.contains(f.parent().pid())) {
+                clientTree.add(f.childPid());
+            }
+            if (e instanceof ExecEvent x && x.task().pid() == client && !x.failed()) {
+                start = Math.min(start, x.timeNs());
+            }
+            if (e instanceof ExitEvent x && x.task().pid() == client && !x.task().isThread()) {
+                end = x.timeNs();
+            }
+        }
+        if (start == Long.MAX_VALUE) {
+            start = events.isEmpty() ? 0 : events.getFirst().event().timeNs();
+        }
+        if (end == 0) {
+            end = events.isEmpty() ? start : events.getLast().event().timeNs();
+        }
+        ContainerInfo container = pickContainer(command, clientTree);
+        Set<Integer> involved = involved(clientTree, container);
+        List<StartupReport.Proc> procs = processes(involved, container);
+        List<StartupReport.NsOp> ops = new ArrayList<>();
+        for (TracedEvent t : events) {
+            if (t.event() instanceof NamespaceEvent n && involved.contains(n.task().pid())) {
+                ops.add(new StartupReport.NsOp(n.timeNs(), n.task().pid(), n.task().comm(), n.op().jsonName(),
+                        n.namespaces().stream().map(Namespace::procName).toList(), n.path(), n.inode(), n.result()));
+            }
+        }
+        List<StartupReport.Phase> phases = new StartupPhases(events, involved, container, clientTree, start, end).compute();
+        String missing = sourceSeesNamespaces ? null
+                : "namespace operations (unshare, setns, pivot_root) are invisible to this source: use --source ebpf";
+        if (truncated) {
+            missing = (missing == null ? "" : missing + "; ") + "more than " + MAX_EVENTS + " events: the rest was dropped";
+        }
+        return new StartupReport(runtimeOf(command), container, start, end, procs, ops, phases, missing);
+    }
+
+    /** The container this command started or entered: named by the client, else first seen starting. */
+    private ContainerInfo pickContainer(List<String> command, Set<Integer> clientTree) {
+        Map<String, ContainerInfo> seen = new LinkedHashMap<>();
+        for (TracedEvent t : events) {
+            if (t.container() != null && t.process() != null && !clientTree.contains(t.process().pid())) {
+                seen.putIfAbsent(t.container().id(), t.container());
+            }
+        }
+        for (ContainerInfo c : seen.values()) {
+            for (String arg : command) {
+                if (arg.equals(c.name()) || (arg.length() >= 6 && c.id().startsWith(arg)) || arg.equals(c.id())) {
+                    return c;
+                }
+            }
+        }
+        // Unnamed: the container whose first program's argv is what the client asked to run (the
+        // trailing arguments of docker/podman run), among those seen in the window; else the first.
+        for (TracedEvent t : events) {
+            if (t.event() instanceof ExecEvent x && !x.failed() && t.container() != null && !x.args().isEmpty()
+                    && endsWith(command, x.args()) && !clientTree.contains(x.task().pid())) {
+                return t.container();
+            }
+        }
+        for (TracedEvent t : events) {
+            if (t.event() instanceof io.boxtrace.event.ContainerEvent ce && ce.kind() == io.boxtrace.event.ContainerEvent.Kind.START) {
+                return ce.container();
+            }
+        }
+        return seen.values().stream().findFirst().orElse(null);
+    }
+
+    private static boolean endsWith(List<String> command, List<String> tail) {
+        if (tail.size() > command.size()) {
+            return false;
+        }
+        return command.subList(command.size() - tail.size(), command.size()).equals(tail);
+    }
+
+    /** Client subtree, runtime processes naming the container and their descendants, the container's processes. */
+    private Set<Integer> involved(Set<Integer> clientTree, ContainerInfo container) {
+        Set<Integer> in = new HashSet<>(clientTree);
+        for (TracedEvent t : events) {
+            Event e = t.event();
+            if (e instanceof ForkEvent f && !f.isThread() && in.contains(f.parent().pid())
+                    && !isDaemon(f.parent().comm())) {
+                in.add(f.childPid());
+            }
+            if (e instanceof ExecEvent x && container != null && !x.failed()) {
+                String comm = x.task().comm() == null ? "" : x.task().comm();
+                boolean runtime = RUNTIMES.contains(comm) || (x.filename() != null && RUNTIMES.contains(
+                        x.filename().substring(x.filename().lastIndexOf('/') + 1)));
+                if (runtime && x.args().stream().anyMatch(a -> a.contains(container.id())
+                        || (container.name() != null && a.equals(container.name())))) {
+                    in.add(x.task().pid());
+                }
+            }
+            if (container != null && t.container() != null && t.container().id().equals(container.id())
+                    && t.process() != null) {
+                in.add(t.process().pid());
+            }
+        }
+        return in;
+    }
+
+    private static boolean isDaemon(String comm) {
+        return comm != null && (comm.equals("dockerd") || comm.equals("containerd") || comm.equals("systemd"));
+    }
+
+    private List<StartupReport.Proc> processes(Set<Integer> involved, ContainerInfo container) {
+        Map<Integer, MutableProc> procs = new LinkedHashMap<>();
+        for (TracedEvent t : events) {
+            switch (t.event()) {
+                case ForkEvent f when !f.isThread() && involved.contains(f.childPid()) -> {
+                    MutableProc p = procs.computeIfAbsent(f.childPid(), MutableProc::new);
+                    p.start = f.timeNs();
+                    p.parent = f.parent().pid();
+                    p.comm = f.parent().comm();
+                }
+                case ExecEvent x when !x.failed() && involved.contains(x.task().pid()) -> {
+                    MutableProc p = procs.computeIfAbsent(x.task().pid(), MutableProc::new);
+                    if (p.start == 0) {
+                        p.start = x.timeNs();
+                        p.parent = x.task().ppid();
+                    }
+                    p.args = x.args();
+                    p.comm = x.task().comm();
+                    p.nspid = x.task().nsPid();
+                    p.inContainer = container != null && t.container() != null && t.container().id().equals(container.id());
+                }
+                case ExitEvent x when !x.task().isThread() && involved.contains(x.task().pid()) -> {
+                    MutableProc p = procs.computeIfAbsent(x.task().pid(), MutableProc::new);
+                    p.end = x.timeNs();
+                    p.exitCode = x.exitCode();
+                    p.signal = x.signal();
+                    if (p.comm == null) {
+                        p.comm = x.task().comm();
+                    }
+                }
+                default -> { }
+            }
+        }
+        Map<Integer, List<MutableProc>> kids = new HashMap<>();
+        List<MutableProc> roots = new ArrayList<>();
+        for (MutableProc p : procs.values()) {
+            if (procs.containsKey(p.parent) && p.parent != p.pid) {
+                kids.computeIfAbsent(p.parent, k -> new ArrayList<>()).add(p);
+            } else {
+                roots.add(p);
+            }
+        }
+        return roots.stream().sorted(Comparator.comparingLong(p -> p.start)).map(p -> p.freeze(kids)).toList();
+    }
+
+    private static final class MutableProc {
+        final int pid;
+        int parent = -1;
+        int nspid = -1;
+        String comm;
+        List<String> args = List.of();
+        long start;
+        long end;
+        int exitCode = -1;
+        int signal;
+        boolean inContainer;
+
+        MutableProc(int pid) {
+            this.pid = pid;
+        }
+
+        StartupReport.Proc freeze(Map<Integer, List<MutableProc>> kids) {
+            List<StartupReport.Proc> children = kids.getOrDefault(pid, List.of()).stream()
+                    .sorted(Comparator.comparingLong(p -> p.start)).map(p -> p.freeze(kids)).toList();
+            return new StartupReport.Proc(pid, nspid, comm, args, start, end, exitCode, signal, inContainer, children);
+        }
+    }
+
+    static String runtimeOf(List<String> command) {
+        for (String a : command) {
+            String base = a.substring(a.lastIndexOf('/') + 1);
+            switch (base) {
+                case "docker", "podman", "runc", "crun", "nerdctl" -> {
+                    return base;
+                }
+                default -> { }
+            }
+        }
+        return "unknown";
+    }
+}

@@ -1,0 +1,84 @@
+package io.boxtrace.cli;
+
+import io.boxtrace.analysis.startup.StartupAnalysis;
+import io.boxtrace.analysis.startup.StartupReport;
+import io.boxtrace.analysis.startup.StartupReportWriter;
+import io.boxtrace.sink.console.Style;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code boxtrace run}: what happens between {@code docker run} (or exec, podman, runc) and the container's first process. */
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Run a container start command (docker run/exec/start, podman run/exec, runc run, crun run), pass "
+                + "its I/O through, exit with its status, and show the chain of processes across the daemon boundary, "
+                + "the namespace operations and the phases of the start, timed from kernel events."})
+public final class RunCommand implements Callable<Integer> {
+
+    /** Events after the client's exit still belong to the start (the shim reaping, runc delete). */
+    private static final long TAIL_MS = 300;
+
+    @Mixin
+    SourceMixin sourceOptions;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON (fields in README.md).")
+    Path json;
+
+    @Option(names = "--trace", paramLabel = "FILE", description = "Also write the start as a Chrome trace (Perfetto).")
+    Path trace;
+
+    @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The start command, after --.")
+    List<String> command = new ArrayList<>();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        CommandRunner.checkRunnable(command);
+        StartupAnalysis analysis = new StartupAnalysis();
+        CommandRunner runner = new CommandRunner();
+        int status;
+        StartupReport report;
+        // The daemon side is no descendant of the client: the whole host is traced for the window.
+        try (TraceSession session = TraceSession.open("boxtrace run", sourceOptions, spec.commandLine().getErr())) {
+            session.sink(analysis).observe(runner.exitWatcher());
+            session.start();
+            status = runner.run(command, session, analysis::client);
+            sleep(TAIL_MS);
+            session.stop();
+            boolean seesNamespaces = session.source().name().equals("ebpf");
+            report = analysis.report(command, seesNamespaces);
+            StartupReportWriter.text(report, spec.commandLine().getOut(), Style.forStdout());
+            write(json, StartupReportWriter.json(report, session.clock()));
+            write(trace, StartupReportWriter.chromeTrace(report));
+        }
+        return status;
+    }
+
+    private static void write(Path file, String content) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.writeString(file, content + "\n");
+        } catch (IOException e) {
+            throw BoxtraceException.runtime("cannot write " + file + ": " + TraceCommand.describe(e));
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
