@@ -85,7 +85,8 @@ final class StartupPhases {
                             if (userExec == 0) {
                                 nsFirst = nsFirst == 0 ? time : nsFirst;
                                 nsLast = time;
-                                onlySetns &= n.op() == NamespaceEvent.Op.SETNS;
+                                // unshare without CLONE_NEW* flags (runc unsharing fs state) creates no namespace
+                                onlySetns &= n.op() == NamespaceEvent.Op.SETNS || n.namespaces().isEmpty();
                             }
                         }
                     }

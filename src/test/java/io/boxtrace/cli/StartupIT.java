@@ -1,0 +1,96 @@
+package io.boxtrace.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code boxtrace run} against a real dockerd: the start chain, namespace operations and phases. */
+class StartupIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String tag = "bt" + UUID.randomUUID().toString().substring(0, 6);
+
+    @TempDir
+    Path tmp;
+
+    private static List<String> namespacesOf(JsonNode report, String op) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : report.get("namespace_ops")) {
+            if (n.get("op").asText().equals(op)) {
+                n.get("namespaces").forEach(x -> out.add(x.asText()));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> phaseNames(JsonNode report) {
+        List<String> out = new ArrayList<>();
+        report.get("phases").forEach(p -> out.add(p.get("name").asText()));
+        return out;
+    }
+
+    private static boolean anyProcess(JsonNode procs, String argPart) {
+        for (JsonNode p : procs) {
+            if (p.get("args").toString().contains(argPart) || anyProcess(p.get("children"), argPart)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void dockerRunShowsRuncInitTheUserProcessNewNamespacesAndPivotRoot() throws Exception {
+        Path json = tmp.resolve("run.json");
+        String name = tag + "-run";
+        CliIT.Result r = CliIT.boxtrace("run", "--json", json.toString(), "--trace", tmp.resolve("run.trace.json").toString(),
+                "--", "docker", "run", "--rm", "--name", name, "boxtrace-test/busybox:latest", "sh", "-c", "exit 7");
+        assertThat(r.exit()).as(r.err()).isEqualTo(7);
+        JsonNode report = JSON.readTree(Files.readString(json));
+        assertThat(report.get("runtime").asText()).isEqualTo("docker");
+        assertThat(report.get("container").get("name").asText()).isEqualTo(name);
+        assertThat(namespacesOf(report, "unshare")).contains("mnt", "uts", "ipc", "pid", "net");
+        assertThat(namespacesOf(report, "pivot_root")).isEmpty();
+        assertThat(report.get("namespace_ops").toString()).contains("\"op\":\"pivot_root\"");
+        assertThat(anyProcess(report.get("processes"), "\"init\"")).as("runc init").isTrue();
+        assertThat(anyProcess(report.get("processes"), "exit 7")).as("the user process").isTrue();
+        assertThat(phaseNames(report)).containsSubsequence("client to daemon", "runtime create", "namespace set-up",
+                "root filesystem switch", "user process exec", "user process run", "tear-down");
+        double total = 0;
+        for (JsonNode p : report.get("phases")) {
+            assertThat(p.get("duration_ms").asDouble()).isGreaterThanOrEqualTo(0);
+            total += p.get("duration_ms").asDouble();
+        }
+        assertThat(total).as("phases tile the start").isCloseTo(report.get("duration_ms").asDouble(),
+                org.assertj.core.data.Percentage.withPercentage(20));
+        assertThat(JSON.readTree(Files.readString(tmp.resolve("run.trace.json"))).get("traceEvents")).isNotEmpty();
+        assertThat(r.out()).contains("namespace operations", "phases");
+    }
+
+    @Test
+    void dockerExecJoinsTheTargetsNamespaces() throws Exception {
+        String name = tag + "-exec";
+        Process start = new ProcessBuilder("docker", "run", "-d", "--name", name, "boxtrace-test/busybox:latest",
+                "sleep", "300").start();
+        assertThat(start.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        try {
+            Path json = tmp.resolve("exec.json");
+            CliIT.Result r = CliIT.boxtrace("run", "--json", json.toString(), "--", "docker", "exec", name, "true");
+            assertThat(r.exit()).as(r.err()).isZero();
+            JsonNode report = JSON.readTree(Files.readString(json));
+            assertThat(report.get("container").get("name").asText()).isEqualTo(name);
+            assertThat(namespacesOf(report, "setns")).contains("mnt", "uts", "ipc", "pid", "net");
+            assertThat(phaseNames(report)).contains("namespace join");
+        } finally {
+            new ProcessBuilder("docker", "rm", "-f", name).start().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}
