@@ -137,6 +137,9 @@ public final class SampleStreams {
     }
 
     private void comm(long t, int pid, String comm, ContainerInfo c) {
+        ProcessInfo p = live.get(pid);
+        live.put(pid, new ProcessInfo(p.key(), p.ppid(), p.uid(), comm, p.exe(), p.args(), p.cwd(), p.cgroup(),
+                p.cgroupId(), p.nsPids(), p.namespaces(), 0, Task.UNKNOWN, 0, false));
         out.add(new TracedEvent(new CommEvent(t, task(pid, c), comm), live.get(pid), live.get(live.get(pid).ppid()), c));
     }
 

@@ -50,7 +50,9 @@ public final class CtfTraceSink implements Sink {
     @Override
     public void begin() throws IOException {
         Files.createDirectories(dir);
-        UUID uuid = UUID.randomUUID();
+        // Derived from the recording, so converting the same recording twice gives the same trace.
+        UUID uuid = UUID.nameUUIDFromBytes((header.hostname() + "/" + header.startMonoNs() + "/"
+                + header.wallMinusMonoNs()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Files.writeString(dir.resolve("metadata"), CtfMetadata.tsdl(header, uuid));
         file = FileChannel.open(dir.resolve("channel0_0"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
