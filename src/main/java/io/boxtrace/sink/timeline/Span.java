@@ -30,6 +30,8 @@ public final class Span {
     public int exitCode = -1;
     public int signal;
     public boolean fromSnapshot;
+    /** It exec'd during the recording: its argv is its own, not inherited from the parent at fork. */
+    public boolean execd;
     public boolean kernelThread;
     /** Anything but the snapshot happened to it. */
     public boolean active;
@@ -52,9 +54,13 @@ public final class Span {
         return key.pid();
     }
 
-    /** The slice label: the command line, else the task name. */
+    /**
+     * The slice label: the command line when it is the process's own (it exec'd, or /proc said so),
+     * else the task name: a forked child that never execs (a subshell, a busybox applet run in the
+     * child) still carries its parent's argv, which would name it after the parent.
+     */
     public String label() {
-        if (!args.isEmpty()) {
+        if (!args.isEmpty() && (execd || fromSnapshot)) {
             String s = String.join(" ", args);
             return s.length() > 120 ? s.substring(0, 117) + "..." : s;
         }

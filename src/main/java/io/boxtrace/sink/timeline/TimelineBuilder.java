@@ -99,27 +99,40 @@ public final class TimelineBuilder {
                 if (sp != null) {
                     sp.active = true;
                     sp.exitNs = x.timeNs();
+                    if (x.task().comm() != null) {
+                        sp.comm = x.task().comm(); // the kernel's name at exit: renames without exec show here
+                    }
                     sp.exitCode = x.exitCode();
                     sp.signal = x.signal();
                 }
             }
-            case CommEvent c -> mark(t, new Span.Mark(c.timeNs(), "comm", "comm " + c.comm(), List.<String[]>of(kv("comm", c.comm()))));
+            case CommEvent c -> markComm(t, c);
             case IdChangeEvent i -> mark(t, new Span.Mark(i.timeNs(), "id_change", "set" + i.kind().name().toLowerCase()
                     + " " + i.realId(), List.of(kv("real", i.realId()), kv("effective", i.effectiveId()))));
-            case NamespaceEvent n -> {
-                List<String[]> d = new ArrayList<>();
-                d.add(kv("op", n.op().jsonName()));
-                d.add(kv("namespaces", n.namespaces().stream().map(ns -> ns.procName()).collect(Collectors.joining(","))));
-                if (n.path() != null) {
-                    d.add(kv("path", n.path()));
-                }
-                if (n.path2() != null) {
-                    d.add(kv("path2", n.path2()));
-                }
-                d.add(kv("result", n.result()));
-                mark(t, new Span.Mark(n.timeNs(), "namespace", n.op().jsonName() + " " + d.get(1)[1], d));
-            }
+            case NamespaceEvent n -> namespace(t, n);
         }
+    }
+
+    private void markComm(TracedEvent t, CommEvent c) {
+        mark(t, new Span.Mark(c.timeNs(), "comm", "comm " + c.comm(), List.<String[]>of(kv("comm", c.comm()))));
+        Span sp = t.process() == null ? null : spans.get(t.process().key());
+        if (sp != null) {
+            sp.comm = c.comm();
+        }
+    }
+
+    private void namespace(TracedEvent t, NamespaceEvent n) {
+        List<String[]> d = new ArrayList<>();
+        d.add(kv("op", n.op().jsonName()));
+        d.add(kv("namespaces", n.namespaces().stream().map(ns -> ns.procName()).collect(Collectors.joining(","))));
+        if (n.path() != null) {
+            d.add(kv("path", n.path()));
+        }
+        if (n.path2() != null) {
+            d.add(kv("path2", n.path2()));
+        }
+        d.add(kv("result", n.result()));
+        mark(t, new Span.Mark(n.timeNs(), "namespace", n.op().jsonName() + " " + d.get(1)[1], d));
     }
 
     private void exec(ExecEvent x, Span sp) {
@@ -135,6 +148,7 @@ public final class TimelineBuilder {
         }
         sp.mark(new Span.Mark(x.timeNs(), "exec", "exec " + x.filename(), d));
         sp.args = x.args();
+        sp.execd = true;
         sp.exe = x.filename();
         sp.comm = x.task().comm() != null ? x.task().comm() : sp.comm;
     }
@@ -169,6 +183,9 @@ public final class TimelineBuilder {
         }
         sp.ppid = p.ppid();
         sp.nsPid = p.innermostPid();
+        if (p.comm() != null && !(t.event() instanceof ExecEvent)) {
+            sp.comm = p.comm(); // the latest name: prctl(PR_SET_NAME) and comm writes change it without an exec
+        }
         if (t.parent() != null && t.parent().pid() == p.ppid()) {
             sp.parentKey = t.parent().key();
         }
