@@ -13,6 +13,7 @@ import io.boxtrace.event.LostEvent;
 import io.boxtrace.event.Namespace;
 import io.boxtrace.event.NamespaceEvent;
 import io.boxtrace.event.ProcessInfo;
+import io.boxtrace.event.ProcessKey;
 import io.boxtrace.event.SnapshotEvent;
 import io.boxtrace.event.Task;
 import io.boxtrace.event.TracedEvent;
@@ -22,17 +23,18 @@ import java.util.Locale;
 
 /**
  * Rebuilds a {@link TracedEvent} from one recording line: event fields from the public
- * {@code trace --json} fields, the raw task, processes and container from {@code "rec"}.
- * Throws {@link IllegalArgumentException} with a short reason for a line it cannot rebuild.
+ * {@code trace --json} fields, the raw task, processes and container from {@code "rec"}, with
+ * references resolved against the records read before (see {@link RefCache}). Throws
+ * {@link IllegalArgumentException} with a short reason for a line it cannot rebuild.
  *
- * <p>Stateless.
+ * <p>Not thread-safe: one per reader, fed the lines in order.
  */
 final class EventDecoder {
 
-    private EventDecoder() {
-    }
+    private final RefCache<ProcessKey, ProcessInfo> processes = new RefCache<>();
+    private final RefCache<String, ContainerInfo> containers = new RefCache<>();
 
-    static TracedEvent decode(JsonNode n) {
+    TracedEvent decode(JsonNode n) {
         String type = n.path("type").asText("");
         JsonNode rec = n.get("rec");
         if (rec == null || !rec.isObject()) {
@@ -43,7 +45,10 @@ final class EventDecoder {
             throw new IllegalArgumentException("no mono_ns");
         }
         long t = n.path("mono_ns").asLong();
-        ProcessInfo process = RecordCodec.process(rec.get("process"));
+        ContainerInfo eventContainer = type.startsWith("container_") ? container(rec.get("event_container")) : null;
+        ProcessInfo process = process(rec.get("process"));
+        ProcessInfo parent = process(rec.get("parent"));
+        ContainerInfo container = container(rec.get("container"));
         Event e = switch (type) {
             case "fork" -> new ForkEvent(t, task(rec), n.path("pid").asInt(), n.path("tid").asInt(),
                     n.path("clone_flags").asLong(0));
@@ -66,11 +71,41 @@ final class EventDecoder {
                     RecordCodec.text(n, "reason"));
             case "container_start", "container_stop" -> new ContainerEvent(t,
                     type.equals("container_start") ? ContainerEvent.Kind.START : ContainerEvent.Kind.STOP,
-                    RecordCodec.container(rec.get("event_container")));
+                    eventContainer);
             default -> throw new IllegalArgumentException("unknown event type \"" + type + "\"");
         };
-        ContainerInfo container = RecordCodec.container(rec.get("container"));
-        return new TracedEvent(e, process, RecordCodec.process(rec.get("parent")), container);
+        return new TracedEvent(e, process, parent, container);
+    }
+
+    private ProcessInfo process(JsonNode n) {
+        if (n != null && n.isArray()) {
+            ProcessKey key = new ProcessKey(n.path(0).asInt(), n.path(1).asLong());
+            ProcessInfo p = processes.get(key);
+            if (p == null) {
+                throw new IllegalArgumentException("reference to process " + key + " that no earlier line holds");
+            }
+            return p;
+        }
+        ProcessInfo p = RecordCodec.process(n);
+        if (p != null) {
+            processes.put(p.key(), p);
+        }
+        return p;
+    }
+
+    private ContainerInfo container(JsonNode n) {
+        if (n != null && n.isTextual()) {
+            ContainerInfo c = containers.get(n.asText());
+            if (c == null) {
+                throw new IllegalArgumentException("reference to container " + n.asText() + " that no earlier line holds");
+            }
+            return c;
+        }
+        ContainerInfo c = RecordCodec.container(n);
+        if (c != null) {
+            containers.put(c.id(), c);
+        }
+        return c;
     }
 
     private static Task task(JsonNode rec) {

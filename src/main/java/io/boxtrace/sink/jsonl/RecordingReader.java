@@ -8,8 +8,6 @@ import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -34,15 +32,20 @@ public final class RecordingReader implements AutoCloseable {
 
     private final String name;
     private final CountingStream raw;
-    private final Reader in;
+    private final InputStream in;
     private final RecordingHeader header;
+    private final EventDecoder decoder = new EventDecoder();
+    private final byte[] buf = new byte[1 << 16];
+    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(1024);
+    private int bufPos;
+    private int bufLen;
     private long lineNo;
     private long events;
     private RecordingSummary summary;
     private String warning;
     private boolean done;
 
-    private RecordingReader(Path path, CountingStream raw, Reader in) throws IOException {
+    private RecordingReader(Path path, CountingStream raw, InputStream in) throws IOException {
         this.name = path.toString();
         this.raw = raw;
         this.in = in;
@@ -72,7 +75,7 @@ public final class RecordingReader implements AutoCloseable {
             if (gz) {
                 data = new GZIPInputStream(counting, 1 << 16);
             }
-            return new RecordingReader(path, counting, new InputStreamReader(data, StandardCharsets.UTF_8));
+            return new RecordingReader(path, counting, data);
         } catch (IOException e) {
             counting.close();
             if (e instanceof RecordingFormatException) {
@@ -119,7 +122,7 @@ public final class RecordingReader implements AutoCloseable {
                 throw error("a second recording header (two recordings concatenated?)");
             }
             try {
-                TracedEvent e = EventDecoder.decode(n);
+                TracedEvent e = decoder.decode(n);
                 events++;
                 return e;
             } catch (IllegalArgumentException | NullPointerException e) {
@@ -185,15 +188,29 @@ public final class RecordingReader implements AutoCloseable {
 
     /** One line and whether its newline was there; null at the end. Decompression errors end the data. */
     private Line readLine() throws RecordingFormatException {
-        StringBuilder sb = new StringBuilder(512);
+        // Bytes, not a Reader: a decoder reads ahead and would drop what it decoded when gzip data
+        // breaks off; GZIPInputStream returns every byte it has before it throws.
+        ByteArrayOutputStreamView sb = new ByteArrayOutputStreamView(line);
         try {
-            int c;
-            while ((c = in.read()) != -1) {
-                if (c == '\n') {
-                    lineNo++;
-                    return new Line(sb.toString(), true);
+            while (true) {
+                if (bufPos == bufLen) {
+                    bufLen = in.read(buf, 0, buf.length);
+                    bufPos = 0;
+                    if (bufLen <= 0) {
+                        bufLen = 0;
+                        break;
+                    }
                 }
-                sb.append((char) c);
+                int start = bufPos;
+                while (bufPos < bufLen && buf[bufPos] != '\n') {
+                    bufPos++;
+                }
+                line.write(buf, start, bufPos - start);
+                if (bufPos < bufLen) {
+                    bufPos++;
+                    lineNo++;
+                    return new Line(sb.take(), true);
+                }
             }
         } catch (ZipException e) {
             if (lineNo == 0) {
@@ -207,15 +224,24 @@ public final class RecordingReader implements AutoCloseable {
             warning = name + ": the compressed data stops at byte " + raw.count + " (line " + lineNo
                     + "; the recording was cut off while being written); using the " + events + " events before it";
             done = true;
-            return sb.isEmpty() ? null : new Line(sb.toString(), false);
+            return line.size() == 0 ? null : new Line(sb.take(), false);
         } catch (IOException e) {
             throw new RecordingFormatException(name + ":" + (lineNo + 1) + ": cannot read (" + e.getMessage() + ")");
         }
-        if (sb.isEmpty()) {
+        if (line.size() == 0) {
             return null;
         }
         lineNo++;
-        return new Line(sb.toString(), false);
+        return new Line(sb.take(), false);
+    }
+
+    /** Hands out the collected line as text and empties the buffer for the next one. */
+    private record ByteArrayOutputStreamView(java.io.ByteArrayOutputStream bytes) {
+        String take() {
+            String s = bytes.toString(StandardCharsets.UTF_8);
+            bytes.reset();
+            return s;
+        }
     }
 
     private static String firstLine(String s) {

@@ -1,15 +1,19 @@
 package io.boxtrace.sink.jsonl;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.boxtrace.event.CommEvent;
 import io.boxtrace.event.ContainerEvent;
+import io.boxtrace.event.ContainerInfo;
 import io.boxtrace.event.ExecEvent;
 import io.boxtrace.event.ExitEvent;
 import io.boxtrace.event.ForkEvent;
 import io.boxtrace.event.IdChangeEvent;
 import io.boxtrace.event.LostEvent;
 import io.boxtrace.event.NamespaceEvent;
+import io.boxtrace.event.ProcessInfo;
+import io.boxtrace.event.ProcessKey;
 import io.boxtrace.event.SnapshotEvent;
 import io.boxtrace.event.Task;
 import io.boxtrace.event.TracedEvent;
@@ -83,8 +87,11 @@ public final class RecordingWriter implements Sink {
         }
     }
 
+    private final RefCache<ProcessKey, ProcessInfo> processes = new RefCache<>();
+    private final RefCache<String, ContainerInfo> containers = new RefCache<>();
+
     /** What the public fields leave out; see docs/json-events.md, "Recording lines". */
-    static ObjectNode rec(TracedEvent t) {
+    ObjectNode rec(TracedEvent t) {
         ObjectNode rec = JsonNodeFactory.instance.objectNode();
         Task task = switch (t.event()) {
             case ForkEvent f -> f.parent();
@@ -107,18 +114,34 @@ public final class RecordingWriter implements Sink {
             rec.set("snapshot", RecordCodec.process(s.process()));
         }
         if (t.event() instanceof ContainerEvent c) {
-            rec.set("event_container", RecordCodec.container(c.container()));
+            rec.set("event_container", container(c.container()));
         }
         if (t.process() != null) {
-            rec.set("process", RecordCodec.process(t.process()));
+            rec.set("process", process(t.process()));
         }
         if (t.parent() != null) {
-            rec.set("parent", RecordCodec.process(t.parent()));
+            rec.set("parent", process(t.parent()));
         }
         if (t.container() != null) {
-            rec.set("container", RecordCodec.container(t.container()));
+            rec.set("container", container(t.container()));
         }
         return rec;
+    }
+
+    /** In full, or {@code [pid, start_ns]} when unchanged since last written. Reader: EventDecoder, same order. */
+    private JsonNode process(ProcessInfo p) {
+        if (processes.sameAsWritten(p.key(), p)) {
+            return JsonNodeFactory.instance.arrayNode().add(p.pid()).add(p.startNs());
+        }
+        return RecordCodec.process(p);
+    }
+
+    /** In full, or its id as a string when unchanged since last written. */
+    private JsonNode container(ContainerInfo c) {
+        if (containers.sameAsWritten(c.id(), c)) {
+            return JsonNodeFactory.instance.textNode(c.id());
+        }
+        return RecordCodec.container(c);
     }
 
     @Override

@@ -135,4 +135,21 @@ class RecordingRoundTripTest {
             assertThatThrownBy(r::next).hasMessageStartingWith(corrupt + ":7: not JSON").hasMessageNotContaining("\n");
         }
     }
+
+    @Test
+    void unchangedProcessesAreReferencedAndADanglingReferenceIsAnError() throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(write(dir.resolve("ok.jsonl"), SampleStreams.containerSession(), true)));
+        assertThat(lines).anyMatch(l -> l.contains("\"parent\":[1000,"));
+        // drop every line that wrote sh (pid 1000) in full: the first reference to it cannot resolve
+        lines.removeIf(l -> l.contains("\"process\":{\"pid\":1000,") || l.contains("\"parent\":{\"pid\":1000,"));
+        int first = 0;
+        while (!lines.get(first).contains("[1000,")) {
+            first++;
+        }
+        Path spliced = Files.write(dir.resolve("spliced.jsonl"), lines, StandardCharsets.UTF_8);
+        try (RecordingReader r = RecordingReader.open(spliced)) {
+            assertThatThrownBy(() -> readAll(r)).hasMessageStartingWith(spliced + ":" + (first + 1)
+                    + ": cannot rebuild the event: reference to process 1000@").hasMessageNotContaining("\n");
+        }
+    }
 }
