@@ -2,8 +2,8 @@
 # Exec-storm benchmark: TOTAL execs of "/bin/true TAG-i" from 2 parallel forkers, run untraced and
 # then under each tracer in turn, in the same run. For each tracer it reports the share of the
 # storm's execs captured, the share with exactly the right argv, the workload's slowdown against
-# the untraced run, the tracer's CPU time per captured event (user+sys of the tracer's own process
-# while the storm ran) and its peak RSS.
+# the untraced run, the tracer's CPU time per exec of the storm (user+sys of the tracer's own process
+# while the storm ran and it drained, divided by the storm's exec count) and its peak RSS.
 #
 # usage: sudo bench/exec-storm.sh [TOTAL] [TOOLS...]
 #   TOTAL defaults to 20000; TOOLS default to every runnable one of:
@@ -37,8 +37,8 @@ storm() {
 }
 
 # CPU ticks (utime+stime) of a process and its threads, and its peak RSS in KiB.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-peak_rss() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+peak_rss() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 start_tool() {  # sets tool_pid; output to $1
   local name=$2
@@ -81,8 +81,8 @@ report="$out/exec-storm-$(date -u +%Y%m%dT%H%M%SZ).md"
   echo
   echo "$(date -u +%FT%TZ), kernel $(uname -r), $(nproc) cores. Untraced storm: ${base} s."
   echo
-  echo "| tool | captured | argv exact | slowdown | tool CPU µs/event | peak RSS MiB | note |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| tool | captured | argv exact | slowdown | tool CPU µs per exec | tool CPU µs per event | peak RSS MiB | note |"
+  echo "|---|---|---|---|---|---|---|---|"
 } >"$report"
 
 hz=$(getconf CLK_TCK)
@@ -92,7 +92,7 @@ for name in "${tools[@]}"; do
   start_tool "$file" "$name"
   if ! wait_ready "$tool_pid" "$file" "$name"; then
     note=$(tail -1 "$file.err" 2>/dev/null | tr '|' '/' | cut -c1-120)
-    echo "| $name | - | - | - | - | - | not runnable here: ${note:-exited} |" >>"$report"
+    echo "| $name | - | - | - | - | - | - | not runnable here: ${note:-exited} |" >>"$report"
     echo "$name: not runnable: $note" >&2
     continue
   fi
@@ -100,9 +100,13 @@ for name in "${tools[@]}"; do
   c0=$(cpu_ticks "$tool_pid")
   secs=$(storm "$tag")
   sleep 2  # let the tool drain what it buffered
+  died=""
+  kill -0 "$tool_pid" 2>/dev/null || died="exited during the storm"
   c1=$(cpu_ticks "$tool_pid")
   rss=$(peak_rss "$tool_pid")
-  kill -INT "$tool_pid" 2>/dev/null || true
+  # SIGTERM, not SIGINT: a background job of a non-interactive shell has SIGINT ignored, and the JVM
+  # (like other programs that respect an inherited SIG_IGN) would never see it.
+  kill -TERM "$tool_pid" 2>/dev/null || true
   wait "$tool_pid" 2>/dev/null || true
   read -r captured correct < <(python3 "$here/analyse.py" "$name" "$file" "$tag" "$total")
   if [ "$name" = bpftrace-count ]; then
@@ -113,11 +117,15 @@ for name in "${tools[@]}"; do
   fi
   lost=$(grep -o '"lost":[0-9]*' "$file" 2>/dev/null | tail -1 | cut -d: -f2 || true)
   [ -n "$lost" ] && note="lost reported: $lost"
+  [ -n "$died" ] && note="$died"
   slow=$(echo "scale=3; $secs / $base" | bc)
-  events=${captured:-0}; [ "$events" -gt 0 ] 2>/dev/null || events=1
-  cpu_us=$(echo "scale=1; ($c1 - $c0) * 1000000 / $hz / $events" | bc)
+  # CPU per exec of the storm (the same denominator for every tool, whatever it captured), and per
+  # event the tool reported about the storm (boxtrace reports fork, exec and exit; execsnoops one line).
+  cpu_us=$(echo "scale=1; ($c1 - $c0) * 1000000 / $hz / $total" | bc)
+  out_events=$(python3 "$here/count_events.py" "$name" "$file")
+  [ "$out_events" -gt 0 ] 2>/dev/null && cpu_ev=$(echo "scale=1; ($c1 - $c0) * 1000000 / $hz / $out_events" | bc) || cpu_ev="-"
   pct() { [ "$1" = "-" ] && echo "-" || echo "$(echo "scale=2; 100 * $1 / $total" | bc)%"; }
-  echo "| $name | $(pct "$captured") | $(pct "$correct") | ${slow}x | $cpu_us | $((rss / 1024)) | $note |" >>"$report"
+  echo "| $name | $(pct "$captured") | $(pct "$correct") | ${slow}x | $cpu_us | $cpu_ev | $((rss / 1024)) | $note |" >>"$report"
   echo "$name: captured $captured, argv exact $correct, storm ${secs}s" >&2
 done
 cat "$report"

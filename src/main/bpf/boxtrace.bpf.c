@@ -79,6 +79,15 @@ static const __u32 zero = 0;
 const struct bt_fork *unused_fork __attribute__((unused));
 const struct bt_exit *unused_exit __attribute__((unused));
 
+/* Wake user space only once this much is waiting: under load one wake-up then drains hundreds of
+ * records instead of one each; at low rates the reader's short poll timeout picks records up. */
+#define WAKEUP_BYTES (256 * 1024)
+
+static __always_inline long wakeup_flag(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline void count_lost(void)
 {
 	__u64 *n = bpf_map_lookup_elem(&lost, &zero);
@@ -162,7 +171,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	__u64 ns;
 	task_pidns(child, &ns, &e->child_nspid);
 	e->_pad = 0;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, wakeup_flag());
 	return 0;
 }
 
@@ -225,7 +234,7 @@ static __always_inline void submit_exec(struct bt_exec *e)
 	__u64 size = offsetof(struct bt_exec, args) + e->args_len;
 	if (size > sizeof(*e))
 		size = sizeof(*e);
-	if (bpf_ringbuf_output(&events, e, size, 0))
+	if (bpf_ringbuf_output(&events, e, size, wakeup_flag()))
 		count_lost();
 }
 
@@ -342,7 +351,7 @@ int BPF_PROG(on_exit, struct task_struct *p, bool group_dead)
 	e->status = (sflags & 0x00000004 /* SIGNAL_GROUP_EXIT */) ? BPF_CORE_READ(sig, group_exit_code)
 								: BPF_CORE_READ(p, exit_code);
 	e->_pad = 0;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, wakeup_flag());
 	return 0;
 }
 
@@ -408,7 +417,7 @@ static __always_inline struct pending *take_pending(struct pending *copy)
 
 static __always_inline void submit_ns(struct bt_namespace *e)
 {
-	if (bpf_ringbuf_output(&events, e, sizeof(*e), 0))
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), wakeup_flag()))
 		count_lost();
 }
 

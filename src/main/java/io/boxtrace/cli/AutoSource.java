@@ -16,13 +16,19 @@ import java.util.function.Supplier;
  */
 final class AutoSource implements EventSource {
 
-    record Candidate(String description, Supplier<EventSource> make, String unavailable) {
+    /**
+     * @param description the source's name in messages
+     * @param caveat      what a user should know when it is taken, or null
+     * @param unavailable why it cannot run here (known before trying), or null
+     */
+    record Candidate(String description, String caveat, Supplier<EventSource> make, String unavailable) {
     }
 
     private final List<Candidate> candidates;
     private final PrintWriter err;
     private final String command;
     private final List<Integer> follows = new ArrayList<>();
+    private final java.util.Set<Long> cgroups = new java.util.HashSet<>();
     private volatile EventSource chosen;
 
     AutoSource(List<Candidate> candidates, PrintWriter err, String command) {
@@ -47,6 +53,7 @@ final class AutoSource implements EventSource {
             }
             EventSource s = c.make().get();
             follows.forEach(s::follow);
+            s.restrictToCgroups(cgroups);
             try {
                 s.start(sink);
             } catch (SourceUnavailableException e) {
@@ -54,8 +61,13 @@ final class AutoSource implements EventSource {
                 continue;
             }
             chosen = s;
+            List<String> notes = new ArrayList<>();
+            if (c.caveat() != null) {
+                notes.add(c.caveat());
+            }
+            notes.addAll(why);
             err.println(command + ": using the " + c.description() + " source"
-                    + (why.isEmpty() ? "" : " (" + String.join("; ", why) + ")"));
+                    + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")"));
             err.flush();
             return;
         }
@@ -69,6 +81,16 @@ final class AutoSource implements EventSource {
             c.follow(pid);
         } else {
             follows.add(pid);
+        }
+    }
+
+    @Override
+    public void restrictToCgroups(java.util.Set<Long> ids) {
+        EventSource c = chosen;
+        if (c != null) {
+            c.restrictToCgroups(ids);
+        } else {
+            cgroups.addAll(ids);
         }
     }
 

@@ -128,7 +128,7 @@ public final class Components implements AutoCloseable {
             case ebpf -> {
                 String missing = ebpfUnavailable(caps);
                 if (missing != null) {
-                    throw BoxtraceException.missing("the eBPF source needs " + missing);
+                    throw BoxtraceException.missing("the eBPF source " + missing);
                 }
                 yield new EbpfSource(options);
             }
@@ -141,18 +141,20 @@ public final class Components implements AutoCloseable {
             }
             case procfs -> procfs();
             case auto -> new AutoSource(List.of(
-                    new AutoSource.Candidate("eBPF", () -> new EbpfSource(options), ebpfUnavailable(caps)),
-                    new AutoSource.Candidate("proc connector (netlink)", () -> new ProcConnectorSource(proc),
+                    new AutoSource.Candidate("eBPF", null, () -> new EbpfSource(options), ebpfUnavailable(caps)),
+                    new AutoSource.Candidate("proc connector (netlink)",
+                            "argv read from /proc: short-lived processes may lose it",
+                            () -> new ProcConnectorSource(proc),
                             caps.missingForNetlink() == null ? null : "needs " + caps.missingForNetlink()),
-                    new AutoSource.Candidate("/proc polling (misses processes shorter than "
-                            + ProcfsPollingSource.DEFAULT_INTERVAL_MS + " ms)", this::procfs, null)), err, command);
+                    new AutoSource.Candidate("/proc polling", "misses processes shorter than "
+                            + ProcfsPollingSource.DEFAULT_INTERVAL_MS + " ms", this::procfs, null)), err, command);
         };
     }
 
     /** What keeps the eBPF source from running, or null: privileges first, then kernel and build. */
     private static String ebpfUnavailable(Capabilities caps) {
         String missing = caps.missingForBpf();
-        return missing != null ? missing : EbpfSource.unavailableReason();
+        return missing != null ? "needs " + missing : EbpfSource.unavailableReason();
     }
 
     private EventSource procfs() {

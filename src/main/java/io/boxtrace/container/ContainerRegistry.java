@@ -39,6 +39,9 @@ public final class ContainerRegistry implements Enricher {
     private final Map<String, ContainerInfo> byId = new HashMap<>();
     private final Map<Integer, ContainerInfo> byPid = new HashMap<>();
     private final Map<Long, ContainerInfo> byPidNs = new HashMap<>();
+    /** cgroup v2 id → container (absent: not learned yet; HOST: no container). Kernel sources give the id per event. */
+    private final Map<Long, ContainerInfo> byCgroupId = new HashMap<>();
+    private static final ContainerInfo HOST = new ContainerInfo("host", null, null, "host", Map.of(), null, null);
     private final Map<String, Integer> liveCount = new HashMap<>();
     private final List<TracedEvent> pending = new ArrayList<>();
 
@@ -72,8 +75,29 @@ public final class ContainerRegistry implements Enricher {
         return out;
     }
 
-    /** At exec the process's cgroup and namespaces are its own for sure: read them again. */
+    /**
+     * At exec the process's cgroup and namespaces are its own for sure. When the source gave the
+     * cgroup id and the task is in its host pid namespace (nspid == pid), a cgroup seen before
+     * answers without touching /proc; otherwise /proc is read again and the answer learned.
+     */
     private ContainerInfo atExec(ExecEvent x, ProcessInfo p) {
+        Task task = x.task();
+        long cg = task.cgroupId();
+        boolean hostPidNs = task.nsPid() != Task.UNKNOWN && task.nsPid() == task.pid();
+        if (cg != 0) {
+            ContainerInfo known = byCgroupId.get(cg);
+            if (known != null && (known != HOST || hostPidNs)) {
+                return known == HOST ? null : known;
+            }
+        }
+        ContainerInfo c = readAtExec(x, p);
+        if (cg != 0 && (c != null || hostPidNs)) {
+            byCgroupId.put(cg, c == null ? HOST : c);
+        }
+        return c;
+    }
+
+    private ContainerInfo readAtExec(ExecEvent x, ProcessInfo p) {
         int pid = x.task().pid();
         String cgroup = proc.cgroup(pid).map(CgroupPath::choose).orElse(p == null ? null : p.cgroup());
         long pidNs = x.task().pidNs() != 0 ? x.task().pidNs()

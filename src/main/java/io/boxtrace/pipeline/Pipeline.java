@@ -27,7 +27,9 @@ import java.util.function.Predicate;
  */
 public final class Pipeline implements AutoCloseable {
 
-    private static final int QUEUE_CAPACITY = 1 << 16;
+    private static final int QUEUE_CAPACITY = 1 << 14;
+    /** Largest batch a source hands over at once; with the queue's capacity, the bound on queued events. */
+    public static final int MAX_BATCH = 1024;
     private static final long HEAL_INTERVAL_NS = 1_000_000_000L;
     private static final Event POISON = new LostEvent(0, "pipeline", 0, "end");
 
@@ -36,7 +38,8 @@ public final class Pipeline implements AutoCloseable {
     private final List<Enricher> enrichers;
     private final Predicate<TracedEvent> filter;
     private final List<Sink> sinks;
-    private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    /** Events, or List<Event> batches (at most {@link #MAX_BATCH} each), in source order. */
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final PipelineCounters counters = new PipelineCounters();
     private volatile Consumer<TracedEvent> observer = e -> { };
@@ -92,6 +95,13 @@ public final class Pipeline implements AutoCloseable {
             }
 
             @Override
+            public void acceptAll(List<Event> events) {
+                for (int i = 0; i < events.size(); i += MAX_BATCH) {
+                    enqueueObject(List.copyOf(events.subList(i, Math.min(events.size(), i + MAX_BATCH))));
+                }
+            }
+
+            @Override
             public void failed(Throwable cause) {
                 sourceFailure = cause;
                 enqueue(POISON);
@@ -105,8 +115,12 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void enqueue(Event event) {
+        enqueueObject(event);
+    }
+
+    private void enqueueObject(Object item) {
         try {
-            queue.put(event);
+            queue.put(item);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -115,12 +129,19 @@ public final class Pipeline implements AutoCloseable {
     private void run() {
         try {
             while (true) {
-                Event e = queue.poll(50, TimeUnit.MILLISECONDS);
-                if (e == null) {
+                Object item = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (item == null) {
                     healIfDue();
                     flushSinks();
                     continue;
                 }
+                if (item instanceof List<?> batch) {
+                    for (Object o : batch) {
+                        process((Event) o);
+                    }
+                    continue;
+                }
+                Event e = (Event) item;
                 if (e == POISON) {
                     if (healPending) {
                         lastHealNs = System.nanoTime() - HEAL_INTERVAL_NS;

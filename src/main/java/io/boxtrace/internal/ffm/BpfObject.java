@@ -160,9 +160,17 @@ public final class BpfObject implements AutoCloseable {
         return 0;
     }
 
-    /** Consumes what is in the ring buffer, waiting up to timeoutMs; returns records consumed or a negative errno. */
+    /**
+     * Waits up to timeoutMs for a wake-up, then consumes everything in the ring buffer (records
+     * submitted without a wake-up included); returns records consumed or a negative errno.
+     */
     public int poll(int timeoutMs) {
-        return call(() -> (int) lib.ringPoll.invokeExact(ring, timeoutMs));
+        int n = call(() -> (int) lib.ringPoll.invokeExact(ring, timeoutMs));
+        if (n < 0) {
+            return n;
+        }
+        int more = call(() -> (int) lib.ringConsume.invokeExact(ring));
+        return more < 0 ? more : n + more;
     }
 
     @Override

@@ -52,6 +52,7 @@ public final class LibBpf {
         final MethodHandle ringNew;
         final MethodHandle ringPoll;
         final MethodHandle ringFree;
+        final MethodHandle ringConsume;
         final MethodHandle possibleCpus;
 
         Handles(SymbolLookup lib) {
@@ -70,6 +71,7 @@ public final class LibBpf {
             ringNew = bind(lib, "ring_buffer__new", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS), true);
             ringPoll = bind(lib, "ring_buffer__poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), false);
             ringFree = bind(lib, "ring_buffer__free", FunctionDescriptor.ofVoid(ADDRESS), false);
+            ringConsume = bind(lib, "ring_buffer__consume", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
             possibleCpus = bind(lib, "libbpf_num_possible_cpus", FunctionDescriptor.of(JAVA_INT), false);
             installPrinter(lib);
         }

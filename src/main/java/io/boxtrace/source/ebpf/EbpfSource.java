@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EbpfSource implements EventSource {
 
     static final String OBJECT_RESOURCE = "/bpf/boxtrace.bpf.o";
-    private static final int POLL_TIMEOUT_MS = 100;
+    /** Also the most a record waits at low event rates (the kernel side wakes us only under load). */
+    private static final int POLL_TIMEOUT_MS = 20;
     private static final int LOST_POLL_MS = 100;
 
     private final SourceOptions options;
@@ -44,11 +45,16 @@ public final class EbpfSource implements EventSource {
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong decodeErrors = new AtomicLong();
     private final List<Integer> pendingFollows = new ArrayList<>();
+    private final List<Long> pendingCgroups = new ArrayList<>();
+    /** Records decoded during one poll; touched by the reader thread only. */
+    private final List<io.boxtrace.event.Event> batch = new ArrayList<>();
     private volatile boolean closed;
     private BpfObject bpf;
     private int followFd = -1;
     private int configFd = -1;
     private boolean followEnabled;
+    private boolean cgroupEnabled;
+    private int cgroupsFd = -1;
     private Thread thread;
 
     public EbpfSource(SourceOptions options) {
@@ -97,6 +103,13 @@ public final class EbpfSource implements EventSource {
             bpf.load();
             configFd = bpf.mapFd("bt_config_map");
             followFd = bpf.mapFd("follow");
+            cgroupsFd = bpf.mapFd("cgroups");
+            for (long id : options.cgroupIds()) {
+                addCgroup(id);
+            }
+            for (long id : pendingCgroups) {
+                addCgroup(id);
+            }
             for (int pid : pendingFollows) {
                 addFollow(pid);
             }
@@ -104,10 +117,7 @@ public final class EbpfSource implements EventSource {
             RecordDecoder decoder = new RecordDecoder(options.maxArgs());
             bpf.ringBuffer(bpf.mapFd("events"), record -> {
                 long before = decoder.malformed();
-                decoder.decode(record, e -> {
-                    events.incrementAndGet();
-                    sink.accept(e);
-                });
+                decoder.decode(record, batch::add);
                 decodeErrors.addAndGet(decoder.malformed() - before);
             });
             bpf.attachAll();
@@ -152,6 +162,12 @@ public final class EbpfSource implements EventSource {
         try {
             while (!closed) {
                 int n = bpf.poll(POLL_TIMEOUT_MS);
+                if (!batch.isEmpty()) {
+                    // One hand-over per poll rather than per record: the pipeline thread wakes once.
+                    events.addAndGet(batch.size());
+                    sink.acceptAll(batch);
+                    batch.clear();
+                }
                 if (n < 0 && -n != Errno.EINTR) {
                     throw new IllegalStateException("ring_buffer__poll failed: " + Errno.describe(-n));
                 }
@@ -198,6 +214,31 @@ public final class EbpfSource implements EventSource {
         }
     }
 
+    @Override
+    public synchronized void restrictToCgroups(java.util.Set<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        if (bpf == null) {
+            pendingCgroups.addAll(ids);
+            return;
+        }
+        try {
+            for (long id : ids) {
+                addCgroup(id);
+            }
+            writeConfig();
+        } catch (NativeException e) {
+            throw new IllegalStateException("cannot update the eBPF cgroup map: " + e.getMessage(), e);
+        }
+    }
+
+    private void addCgroup(long id) throws NativeException {
+        ByteBuffer k = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(id);
+        bpf.update(cgroupsFd, k.array(), new byte[] {1});
+        cgroupEnabled = true;
+    }
+
     private void addFollow(int pid) throws NativeException {
         ByteBuffer k = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(pid);
         bpf.update(followFd, k.array(), new byte[] {1});
@@ -208,7 +249,7 @@ public final class EbpfSource implements EventSource {
         ByteBuffer v = ByteBuffer.allocate(RecordLayout.CONFIG_SIZE).order(ByteOrder.nativeOrder());
         v.putInt(RecordLayout.C_MAX_ARG_BYTES, Math.min(options.maxArgBytes(), RecordLayout.ARGS_MAX - 1));
         v.putInt(RecordLayout.C_FOLLOW_ENABLED, followEnabled ? 1 : 0);
-        v.putInt(RecordLayout.C_CGROUP_ENABLED, 0);
+        v.putInt(RecordLayout.C_CGROUP_ENABLED, cgroupEnabled ? 1 : 0);
         bpf.update(configFd, new byte[4], v.array());
     }
 
