@@ -68,7 +68,7 @@ public final class RecordCommand implements java.util.concurrent.Callable<Intege
                     session.source().name(), command, containers);
             session.sink(open(header, clock));
             if (!containers.isEmpty()) {
-                session.filter(new ContainerFilter(containers));
+                session.filter(new ContainerFilter(containers)).kernelFilterContainers(containers);
             }
             if (!command.isEmpty()) {
                 return recordCommand(session, limit);
@@ -139,6 +139,12 @@ public final class RecordCommand implements java.util.concurrent.Callable<Intege
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook is finishing the recording; closing the session now would cut it off.
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return ExitCode.OK.code();
         }
         boolean sourceDied = session.pipeline().ended();

@@ -159,4 +159,35 @@ class RecordingIT {
         long trues = chrome.get("traceEvents").findValuesAsText("name").stream().filter(n -> n.startsWith("/bin/true " + tag)).count();
         assertThat(trues).isEqualTo(100);
     }
+
+    @Test
+    void ctrlCFinishesTheRecordingAndWritesTheTimelineFiles() throws Exception {
+        String name = "bt-none-" + UUID.randomUUID().toString().substring(0, 8);
+        for (String file : List.of("int.jsonl", "int.html")) {
+            Path out = tmp.resolve(file);
+            Path log = tmp.resolve(file + ".log");
+            Process p = start(log, "record", "-o", out.toString(), "--duration", "60s", "--container", name);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline && !Files.readString(log).contains("source")
+                    && !(Files.exists(out) && Files.size(out) > 0)) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(1500);
+            run(List.of("kill", "-INT", Long.toString(p.pid())));
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
+            // 130 = 128 + SIGINT: the JVM's status after a signal-initiated shutdown, as a shell reports Ctrl-C
+            assertThat(p.exitValue()).as(Files.readString(log)).isEqualTo(130);
+            assertThat(Files.readString(log)).doesNotContain("Exception");
+            if (file.endsWith(".jsonl")) {
+                try (RecordingReader r = RecordingReader.open(out)) {
+                    while (r.next() != null) {
+                        // to the summary
+                    }
+                    assertThat(r.summary()).as("summary line after Ctrl-C").isNotNull();
+                }
+            } else {
+                assertThat(Files.readString(out)).contains("<title>boxtrace report: ").endsWith("</html>\n");
+            }
+        }
+    }
 }
