@@ -1,0 +1,164 @@
+package io.boxtrace.sink.jsonl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.boxtrace.event.CommEvent;
+import io.boxtrace.event.ContainerEvent;
+import io.boxtrace.event.ContainerInfo;
+import io.boxtrace.event.ExecEvent;
+import io.boxtrace.event.ExitEvent;
+import io.boxtrace.event.ForkEvent;
+import io.boxtrace.event.IdChangeEvent;
+import io.boxtrace.event.LostEvent;
+import io.boxtrace.event.NamespaceEvent;
+import io.boxtrace.event.ProcessInfo;
+import io.boxtrace.event.ProcessKey;
+import io.boxtrace.event.SnapshotEvent;
+import io.boxtrace.event.Task;
+import io.boxtrace.event.TracedEvent;
+import io.boxtrace.pipeline.PipelineStats;
+import io.boxtrace.sink.Sink;
+import io.boxtrace.sink.json.EventJson;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.LongSupplier;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Writes a {@code .jsonl} / {@code .jsonl.gz} recording: a header line, then one line per event
+ * (the {@code trace --json} object plus a {@code "rec"} object that makes it lossless), then a
+ * summary line. Lines reach the file at every {@link #flush} (the pipeline calls it whenever it is
+ * idle) and at least once a second under load, so a recording cut off by SIGKILL or a crash is
+ * readable up to its last flush. Gzip output uses SYNC_FLUSH for the same reason: every flush ends
+ * a deflate block on a byte boundary, so a truncated file decompresses up to it.
+ *
+ * <p>Not thread-safe: the pipeline thread owns it, as every {@link Sink}.
+ */
+public final class RecordingWriter implements Sink {
+
+    static final long FLUSH_INTERVAL_NS = 1_000_000_000L;
+
+    private final Writer out;
+    private final RecordingHeader header;
+    private final EventJson json;
+    private final LongSupplier monoNow;
+    private long lastFlushNs;
+
+    public RecordingWriter(OutputStream stream, boolean gzip, RecordingHeader header, LongSupplier monoNow)
+            throws IOException {
+        OutputStream s = gzip ? new GZIPOutputStream(stream, 1 << 16, true) : stream;
+        this.out = new BufferedWriter(new OutputStreamWriter(s, StandardCharsets.UTF_8), 1 << 16);
+        this.header = header;
+        this.json = new EventJson(header.clock());
+        this.monoNow = monoNow;
+        this.lastFlushNs = System.nanoTime();
+    }
+
+    /** Creates (or truncates) path; gzip when its name ends in {@code .gz}. */
+    public static RecordingWriter create(Path path, RecordingHeader header, LongSupplier monoNow) throws IOException {
+        return new RecordingWriter(Files.newOutputStream(path), path.getFileName().toString().endsWith(".gz"),
+                header, monoNow);
+    }
+
+    @Override
+    public void begin() throws IOException {
+        out.write(header.toJson().toString());
+        out.write('\n');
+        flush();
+    }
+
+    @Override
+    public void accept(TracedEvent t) throws IOException {
+        String line = json.toJson(t);
+        // Splice "rec" in before the closing brace: the line stays the trace --json object.
+        out.write(line, 0, line.length() - 1);
+        out.write(",\"rec\":");
+        out.write(rec(t).toString());
+        out.write("}\n");
+        if (System.nanoTime() - lastFlushNs > FLUSH_INTERVAL_NS) {
+            flush();
+        }
+    }
+
+    private final RefCache<ProcessKey, ProcessInfo> processes = new RefCache<>();
+    private final RefCache<String, ContainerInfo> containers = new RefCache<>();
+
+    /** What the public fields leave out; see docs/json-events.md, "Recording lines". */
+    ObjectNode rec(TracedEvent t) {
+        ObjectNode rec = JsonNodeFactory.instance.objectNode();
+        Task task = switch (t.event()) {
+            case ForkEvent f -> f.parent();
+            case ExecEvent x -> x.task();
+            case ExitEvent x -> x.task();
+            case CommEvent c -> c.task();
+            case IdChangeEvent i -> i.task();
+            case NamespaceEvent n -> n.task();
+            case SnapshotEvent s -> null;
+            case LostEvent l -> null;
+            case ContainerEvent c -> null;
+        };
+        if (task != null) {
+            rec.set("task", RecordCodec.task(task));
+        }
+        if (t.event() instanceof ExitEvent x && x.killedBySignal() && x.exitCode() != Task.UNKNOWN) {
+            rec.put("exit_code", x.exitCode());
+        }
+        if (t.event() instanceof SnapshotEvent s && !s.process().equals(t.process())) {
+            rec.set("snapshot", RecordCodec.process(s.process()));
+        }
+        if (t.event() instanceof ContainerEvent c) {
+            rec.set("event_container", container(c.container()));
+        }
+        if (t.process() != null) {
+            rec.set("process", process(t.process()));
+        }
+        if (t.parent() != null) {
+            rec.set("parent", process(t.parent()));
+        }
+        if (t.container() != null) {
+            rec.set("container", container(t.container()));
+        }
+        return rec;
+    }
+
+    /** In full, or {@code [pid, start_ns]} when unchanged since last written. Reader: EventDecoder, same order. */
+    private JsonNode process(ProcessInfo p) {
+        if (processes.sameAsWritten(p.key(), p)) {
+            return JsonNodeFactory.instance.arrayNode().add(p.pid()).add(p.startNs());
+        }
+        return RecordCodec.process(p);
+    }
+
+    /** In full, or its id as a string when unchanged since last written. */
+    private JsonNode container(ContainerInfo c) {
+        if (containers.sameAsWritten(c.id(), c)) {
+            return JsonNodeFactory.instance.textNode(c.id());
+        }
+        return RecordCodec.container(c);
+    }
+
+    @Override
+    public void flush() throws IOException {
+        out.flush();
+        lastFlushNs = System.nanoTime();
+    }
+
+    @Override
+    public void end(PipelineStats stats) throws IOException {
+        out.write(new RecordingSummary(stats, monoNow.getAsLong()).toJson());
+        out.write('\n');
+        flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        out.close();
+    }
+}
