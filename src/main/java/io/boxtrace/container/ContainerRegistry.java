@@ -45,6 +45,10 @@ public final class ContainerRegistry implements Enricher {
     private static final ContainerInfo HOST = new ContainerInfo("host", null, null, "host", Map.of(), null, null);
     private final Map<String, Integer> liveCount = new HashMap<>();
     private final List<TracedEvent> pending = new ArrayList<>();
+    private static final int NAME_RETRIES = 10;
+    private static final long NAME_RETRY_MS = 50;
+    /** id → {tries, last try in ms} for containers the runtime did not name at first sight. */
+    private final Map<String, long[]> nameRetries = new HashMap<>();
 
     public ContainerRegistry(ProcReader proc, ContainerMetadata metadata, CgroupIdIndex cgroupIds) {
         this.proc = proc;
@@ -166,7 +170,7 @@ public final class ContainerRegistry implements Enricher {
 
     private ContainerInfo info(CgroupRef ref, String cgroup) {
         ContainerInfo known = byId.get(ref.id());
-        if (known != null) {
+        if (known != null && (known.name() != null || !retryDue(ref.id()))) {
             return known;
         }
         ContainerInfo parent = ref.parent() == null ? null : info(ref.parent(), null);
@@ -178,8 +182,32 @@ public final class ContainerRegistry implements Enricher {
         // The id is the kernel's fact (the cgroup's); the runtime only adds name, image and labels.
         ContainerInfo c = new ContainerInfo(ref.id(), meta == null ? null : meta.name(),
                 meta == null ? null : meta.image(), ref.runtime(), labels, parent, cgroup);
+        if (known != null && c.name() == null) {
+            return known;
+        }
+        if (known != null) {
+            // Named at last: later events carry the name; processes already attributed follow.
+            byPid.replaceAll((pid, old) -> old == known ? c : old);
+            byPidNs.replaceAll((ns, old) -> old == known ? c : old);
+        }
         byId.put(ref.id(), c);
         return c;
+    }
+
+    /**
+     * A container first seen while the runtime was still creating it may not be known to the
+     * runtime's API yet: ask again on later sightings, at most every {@value #NAME_RETRY_MS} ms and
+     * {@value #NAME_RETRIES} times.
+     */
+    private boolean retryDue(String id) {
+        long now = System.currentTimeMillis();
+        long[] state = nameRetries.computeIfAbsent(id, k -> new long[] {0, now});
+        if (state[0] >= NAME_RETRIES || now - state[1] < NAME_RETRY_MS) {
+            return false;
+        }
+        state[0]++;
+        state[1] = now;
+        return true;
     }
 
     private ContainerInfo track(int pid, ContainerInfo c, long timeNs) {

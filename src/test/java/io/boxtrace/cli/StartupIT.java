@@ -93,4 +93,19 @@ class StartupIT {
             new ProcessBuilder("docker", "rm", "-f", name).start().waitFor(30, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void aMissingBinaryShowsWhereStartUpStopped() throws Exception {
+        Path json = tmp.resolve("fail.json");
+        CliIT.Result r = CliIT.boxtrace("run", "--json", json.toString(), "--", "docker", "run", "--rm",
+                "boxtrace-test/busybox:latest", "/nonexistent-" + tag);
+        assertThat(r.exit()).as("docker's own status for a failed start").isEqualTo(127);
+        JsonNode report = JSON.readTree(Files.readString(json));
+        assertThat(report.get("runtime").asText()).isEqualTo("docker");
+        assertThat(report.get("container").get("id").asText()).hasSize(64);
+        assertThat(phaseNames(report)).doesNotContain("user process run");
+        assertThat(report.get("stopped_at").asText()).contains("exited 1").contains("before the user's program ran");
+        assertThat(report.get("namespace_ops").toString()).contains("\"op\":\"unshare\"");
+        assertThat(r.out()).contains("start-up stopped:");
+    }
 }

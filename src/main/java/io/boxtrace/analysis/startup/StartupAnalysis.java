@@ -96,38 +96,86 @@ public final class StartupAnalysis implements Sink {
         if (truncated) {
             missing = (missing == null ? "" : missing + "; ") + "more than " + MAX_EVENTS + " events: the rest was dropped";
         }
-        return new StartupReport(runtimeOf(command), container, start, end, procs, ops, phases, missing);
+        boolean userRan = phases.stream().anyMatch(p -> p.name().equals("user process run")
+                || p.name().equals("user process exec"));
+        String stopped = userRan ? null : stoppedAt(procs, phases);
+        return new StartupReport(runtimeOf(command), container, start, end, procs, ops, phases, missing, stopped);
     }
 
-    /** The container this command started or entered: named by the client, else first seen starting. */
+    /** The deepest process that failed, and the last phase reached, for a start that never ran the user's program. */
+    private static String stoppedAt(List<StartupReport.Proc> procs, List<StartupReport.Phase> phases) {
+        StartupReport.Proc failed = deepestFailure(procs, null);
+        String phase = phases.isEmpty() ? "before the runtime was reached" : "after " + phases.getLast().name();
+        if (failed == null) {
+            return "the user's program never ran (" + phase + ")";
+        }
+        return failed.comm() + " (pid " + failed.pid() + ") " + (failed.signal() != 0 ? "was killed by signal "
+                + failed.signal() : "exited " + failed.exitCode()) + " " + phase + ", before the user's program ran";
+    }
+
+    private static StartupReport.Proc deepestFailure(List<StartupReport.Proc> procs, StartupReport.Proc best) {
+        for (StartupReport.Proc p : procs) {
+            if (p.endNs() != 0 && (p.exitCode() > 0 || p.signal() != 0) && (best == null || p.startNs() > best.startNs())) {
+                best = p;
+            }
+            best = deepestFailure(p.children(), best);
+        }
+        return best;
+    }
+
+    /**
+     * The container this command started or entered, most telling fact first: its name or id on the
+     * client's command line; the program the client asked to run (trailing arguments) exec'd in it;
+     * its image on the client's command line. BuildKit executors never answer for a client that is
+     * not a build. A start that failed before any program ran in the container is found through the
+     * id its runtime processes (runc create, the shim) carry in their argv.
+     */
     private ContainerInfo pickContainer(List<String> command, Set<Integer> clientTree) {
+        boolean build = command.contains("build");
         Map<String, ContainerInfo> seen = new LinkedHashMap<>();
         for (TracedEvent t : events) {
-            if (t.container() != null && t.process() != null && !clientTree.contains(t.process().pid())) {
-                seen.putIfAbsent(t.container().id(), t.container());
+            ContainerInfo c = t.event() instanceof io.boxtrace.event.ContainerEvent ce ? ce.container() : t.container();
+            if (c != null && (build || !c.runtime().equals("buildkit"))
+                    && (t.process() == null || !clientTree.contains(t.process().pid()))) {
+                seen.put(c.id(), c); // the latest version: names can arrive after the first sighting
             }
         }
         for (ContainerInfo c : seen.values()) {
             for (String arg : command) {
-                if (arg.equals(c.name()) || (arg.length() >= 6 && c.id().startsWith(arg)) || arg.equals(c.id())) {
+                if (arg.equals(c.name()) || (arg.length() >= 6 && c.id().startsWith(arg))) {
                     return c;
                 }
             }
         }
-        // Unnamed: the container whose first program's argv is what the client asked to run (the
-        // trailing arguments of docker/podman run), among those seen in the window; else the first.
         for (TracedEvent t : events) {
             if (t.event() instanceof ExecEvent x && !x.failed() && t.container() != null && !x.args().isEmpty()
-                    && endsWith(command, x.args()) && !clientTree.contains(x.task().pid())) {
+                    && seen.containsKey(t.container().id()) && endsWith(command, x.args())
+                    && !clientTree.contains(x.task().pid())) {
                 return t.container();
             }
         }
-        for (TracedEvent t : events) {
-            if (t.event() instanceof io.boxtrace.event.ContainerEvent ce && ce.kind() == io.boxtrace.event.ContainerEvent.Kind.START) {
-                return ce.container();
+        for (ContainerInfo c : seen.values()) {
+            if (c.image() != null && command.stream().anyMatch(a -> a.equals(c.image())
+                    || c.image().endsWith("/" + a) || a.endsWith("/" + c.image()))) {
+                return c;
             }
         }
-        return seen.values().stream().findFirst().orElse(null);
+        String runtime = runtimeOf(command);
+        for (TracedEvent t : events) {
+            if (t.event() instanceof ExecEvent x && !x.failed() && !x.args().isEmpty()
+                    && (x.args().contains("create") || x.args().contains("run")) && isRuntimeExec(x)) {
+                String id = x.args().getLast();
+                if (!id.isEmpty() && !x.args().contains("/var/lib/docker/buildkit/executor/runc-log.json")) {
+                    return seen.getOrDefault(id, new ContainerInfo(id, null, null, runtime, Map.of(), null, null));
+                }
+            }
+        }
+        return seen.values().stream().filter(c -> !c.runtime().equals("buildkit")).findFirst().orElse(null);
+    }
+
+    private static boolean isRuntimeExec(ExecEvent x) {
+        String base = x.filename() == null ? "" : x.filename().substring(x.filename().lastIndexOf('/') + 1);
+        return base.equals("runc") || base.equals("crun") || x.args().getFirst().endsWith("runc");
     }
 
     private static boolean endsWith(List<String> command, List<String> tail) {

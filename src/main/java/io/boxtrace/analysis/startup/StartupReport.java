@@ -15,9 +15,10 @@ import java.util.List;
  * @param namespaceOps namespace operations of the involved processes, in time order
  * @param phases       named phases, in time order
  * @param missing      what the source could not see (e.g. namespace operations with netlink), or null
+ * @param stoppedAt    for a start that never ran the user's program: where it stopped, else null
  */
 public record StartupReport(String runtime, ContainerInfo container, long startNs, long endNs, List<Proc> processes,
-                            List<NsOp> namespaceOps, List<Phase> phases, String missing) {
+                            List<NsOp> namespaceOps, List<Phase> phases, String missing, String stoppedAt) {
 
     /**
      * @param exitCode  exit status, or -1 when killed or still running at the end

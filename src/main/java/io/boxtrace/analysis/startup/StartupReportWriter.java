@@ -43,6 +43,9 @@ public final class StartupReportWriter {
                     style.magenta(n.op()), String.join(",", n.namespaces()), n.path() == null ? "" : " " + n.path(),
                     (n.inode() != 0 ? " inode " + n.inode() : "") + (n.result() != 0 ? style.red(" = " + n.result()) : ""));
         }
+        if (r.stoppedAt() != null) {
+            out.println(style.red("start-up stopped: " + r.stoppedAt()));
+        }
         if (r.missing() != null) {
             out.println(style.yellow("note: " + r.missing()));
         }
@@ -98,6 +101,9 @@ public final class StartupReportWriter {
         }
         if (r.missing() != null) {
             top.put("missing", r.missing());
+        }
+        if (r.stoppedAt() != null) {
+            top.put("stopped_at", r.stoppedAt());
         }
         return top.toString();
     }
