@@ -1,0 +1,149 @@
+package io.boxtrace.analysis.build;
+
+import io.boxtrace.analysis.build.StepProfile.Attribution;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Ties the steps the builder reported to the containers the analysis saw, and builds the
+ * {@link BuildProfile}. How a container is tied to a step depends on what each builder lets us
+ * know for certain (docs/build.md, "Attribution"):
+ * <ul>
+ * <li>classic: the step's {@code Running in <id>} is the container id, which is its cgroup: exact;</li>
+ * <li>podman: only containers whose processes descend from our podman process, in step order: exact
+ *     for Buildah's one-step-at-a-time execution;</li>
+ * <li>BuildKit: the executor id is random and never printed, so the container must have run inside
+ *     the step's window (announcement − slack … done + slack); among several candidates, the one whose
+ *     command is the step's RUN argv, then the closest start. Exact for one build at a time.</li>
+ * </ul>
+ * Stateless; call after the pipeline stopped.
+ */
+public final class BuildProfileAssembler {
+
+    /** BuildKit prints a vertex a little after its executor started when it was busy printing another. */
+    static final long WINDOW_SLACK_NS = 250_000_000L;
+
+    private BuildProfileAssembler() {
+    }
+
+    public static BuildProfile assemble(Builder builder, List<BuildStep> steps, BuildProfileAnalysis analysis,
+                                        List<String> command, Instant startedAt, long startNs, long endNs, int exitCode) {
+        List<ContainerActivity> all = analysis.containers().stream()
+                .filter(c -> c.firstStartNs() >= startNs - WINDOW_SLACK_NS && (endNs == 0 || c.firstStartNs() <= endNs))
+                .toList();
+        List<StepProfile> out = new ArrayList<>();
+        List<String> notices = new ArrayList<>();
+        Set<ContainerActivity> used = new HashSet<>();
+        if (builder == Builder.UNKNOWN || steps.isEmpty()) {
+            notices.add("the build output was not recognised as classic, BuildKit (plain progress) or podman output: "
+                    + "steps are unnamed, one per build container");
+            int i = 1;
+            for (ContainerActivity c : all.stream().filter(c -> !c.processes.isEmpty())
+                    .sorted(Comparator.comparingLong(ContainerActivity::firstStartNs)).toList()) {
+                BuildStep unnamed = new BuildStep(i++, null, null, false, c.firstStartNs(), c.lastExitNs(),
+                        null, null, null, -1, null, -1);
+                out.add(profile(unnamed, c, Attribution.UNNAMED));
+            }
+        } else {
+            for (BuildStep s : steps) {
+                ContainerActivity c = s.cached() ? null : switch (builder) {
+                    case CLASSIC -> byContainerId(s, all);
+                    case PODMAN -> nextOwn(s, all, used);
+                    case BUILDKIT -> byWindow(s, all, used);
+                    case UNKNOWN -> null;
+                };
+                Attribution how = c == null ? Attribution.NONE : switch (builder) {
+                    case CLASSIC -> Attribution.CONTAINER_ID;
+                    case PODMAN -> Attribution.PROCESS_TREE;
+                    default -> ambiguous(s, all, used, c) ? Attribution.TIMING_AND_COMMAND : Attribution.TIMING;
+                };
+                if (c != null) {
+                    used.add(c);
+                }
+                out.add(profile(s, c, how));
+            }
+        }
+        BuildProfile p = new BuildProfile(builder, command, startedAt, startNs, endNs, exitCode, out, notices);
+        long lost = p.lostArgvCount();
+        if (lost > 0) {
+            List<String> n = new ArrayList<>(notices);
+            n.add(lost + " command(s) ended before their argv could be read from /proc (proc connector source): "
+                    + "shown by pid and name only; the eBPF source reads argv in the kernel");
+            p = new BuildProfile(builder, command, startedAt, startNs, endNs, exitCode, out, n);
+        }
+        return p;
+    }
+
+    private static ContainerActivity byContainerId(BuildStep s, List<ContainerActivity> all) {
+        if (s.containerId() == null) {
+            return null;
+        }
+        return all.stream().filter(c -> c.runtime.equals("docker") && c.id.startsWith(s.containerId()))
+                .findFirst().orElse(null);
+    }
+
+    private static ContainerActivity nextOwn(BuildStep s, List<ContainerActivity> all, Set<ContainerActivity> used) {
+        if (!s.isRun()) {
+            return null;
+        }
+        return candidates(s, all, used).stream().filter(c -> c.runtime.equals("podman") && c.descendsFromClient)
+                .min(Comparator.comparingLong(ContainerActivity::firstStartNs)).orElse(null);
+    }
+
+    private static ContainerActivity byWindow(BuildStep s, List<ContainerActivity> all, Set<ContainerActivity> used) {
+        if (!s.isRun()) {
+            return null;
+        }
+        List<ContainerActivity> fit = candidates(s, all, used).stream().filter(c -> c.runtime.equals("buildkit")).toList();
+        List<String> argv = s.runArgv();
+        List<ContainerActivity> same = fit.stream().filter(c -> c.firstArgs().equals(argv)).toList();
+        List<ContainerActivity> pick = same.isEmpty() ? fit : same;
+        long expected = expectedStart(s);
+        return pick.stream().min(Comparator.comparingLong(c -> Math.abs(c.firstStartNs() - expected))).orElse(null);
+    }
+
+    private static boolean ambiguous(BuildStep s, List<ContainerActivity> all, Set<ContainerActivity> used, ContainerActivity chosen) {
+        return candidates(s, all, used).stream().filter(c -> c.runtime.equals("buildkit")).count() > 1;
+    }
+
+    /** Unused containers whose first process started inside the step's window. */
+    private static List<ContainerActivity> candidates(BuildStep s, List<ContainerActivity> all, Set<ContainerActivity> used) {
+        long from = Math.min(s.startNs(), expectedStart(s)) - WINDOW_SLACK_NS;
+        long to = s.endNs() == 0 ? Long.MAX_VALUE : s.endNs() + WINDOW_SLACK_NS;
+        return all.stream().filter(c -> !used.contains(c) && !c.processes.isEmpty())
+                .filter(c -> c.firstStartNs() >= from && c.firstStartNs() <= to).toList();
+    }
+
+    /** BuildKit: done − its own duration is when the vertex really started, even if announced late. */
+    private static long expectedStart(BuildStep s) {
+        if (s.builderDurationNs() >= 0 && s.endNs() != 0) {
+            return s.endNs() - s.builderDurationNs();
+        }
+        return s.startNs();
+    }
+
+    private static StepProfile profile(BuildStep s, ContainerActivity c, Attribution how) {
+        if (c == null) {
+            return new StepProfile(s, s.startNs(), Math.max(s.endNs(), s.startNs()), 0, 0, null, how, List.of());
+        }
+        List<CommandNode> roots = CommandTrees.build(c.snapshotProcesses());
+        long first = roots.stream().mapToLong(CommandNode::startNs).min().orElse(c.firstStartNs());
+        long last = c.lastExitNs();
+        long stepStart = s.startNs() == 0 ? first : Math.min(s.startNs(), first);
+        if (s.builderDurationNs() >= 0 && s.endNs() != 0) {
+            stepStart = Math.min(stepStart, Math.max(s.endNs() - s.builderDurationNs(), 0));
+        }
+        // Set-up: from the step's announcement (or the runtime's fork of the container's init when the
+        // announcement came late) to the first command.
+        long setupFrom = c.runtimeForkNs != 0 ? Math.min(stepStart, c.runtimeForkNs) : stepStart;
+        long stepEnd = Math.max(s.endNs(), Math.max(last, c.stopNs));
+        long teardownTo = c.stopNs != 0 ? Math.max(c.stopNs, s.endNs()) : s.endNs();
+        long setup = Math.max(0, first - setupFrom);
+        long teardown = last == 0 || teardownTo == 0 ? 0 : Math.max(0, teardownTo - last);
+        return new StepProfile(s, Math.min(stepStart, setupFrom), stepEnd, setup, teardown, c.id, how, roots);
+    }
+}
