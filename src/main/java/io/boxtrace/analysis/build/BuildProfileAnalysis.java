@@ -39,9 +39,10 @@ public final class BuildProfileAnalysis implements Sink {
     private final Map<ProcessKey, TracedProcess> processes = new HashMap<>();
     private final Map<String, ContainerActivity> containers = new LinkedHashMap<>();
     private final Set<ProcessKey> clientTree = new HashSet<>();
-    private int clientPid = -1;
+    /** Written by the command's thread right after starting the client, read on the pipeline thread. */
+    private volatile int clientPid = -1;
 
-    /** Follows the descendants of this pid (the build command) from now on; -1 to follow none. */
+    /** Follows the descendants of this pid (the build command) from now on; -1 to follow none. Any thread. */
     public void followClient(int pid) {
         this.clientPid = pid;
     }
@@ -67,7 +68,8 @@ public final class BuildProfileAnalysis implements Sink {
         ProcessInfo child = t.process();
         ProcessInfo parent = t.parent();
         ProcessKey parentKey = parent == null ? null : parent.key();
-        if (f.parent().pid() == clientPid || (parentKey != null && clientTree.contains(parentKey))) {
+        int client = clientPid;
+        if (f.childPid() == client || f.parent().pid() == client || (parentKey != null && clientTree.contains(parentKey))) {
             clientTree.add(child.key());
         }
         TracedProcess tracedParent = parentKey == null ? null : processes.get(parentKey);

@@ -26,6 +26,11 @@ public final class BuildProfileAssembler {
 
     /** BuildKit prints a vertex a little after its executor started when it was busy printing another. */
     static final long WINDOW_SLACK_NS = 250_000_000L;
+    /**
+     * BuildKit prints durations to 0.1 s and its DONE line trails the executor's exit by tens of ms:
+     * two candidates closer than this to the step's timing cannot be told apart.
+     */
+    static final long AMBIGUITY_NS = 150_000_000L;
 
     private BuildProfileAssembler() {
     }
@@ -50,21 +55,20 @@ public final class BuildProfileAssembler {
             }
         } else {
             for (BuildStep s : steps) {
-                ContainerActivity c = s.cached() ? null : switch (builder) {
-                    case CLASSIC -> byContainerId(s, all);
-                    case PODMAN -> nextOwn(s, all, used);
+                Choice choice = s.cached() ? Choice.NONE : switch (builder) {
+                    case CLASSIC -> Choice.of(byContainerId(s, all), Attribution.CONTAINER_ID);
+                    case PODMAN -> Choice.of(nextOwn(s, all, used), Attribution.PROCESS_TREE);
                     case BUILDKIT -> byWindow(s, all, used);
-                    case UNKNOWN -> null;
+                    case UNKNOWN -> Choice.NONE;
                 };
-                Attribution how = c == null ? Attribution.NONE : switch (builder) {
-                    case CLASSIC -> Attribution.CONTAINER_ID;
-                    case PODMAN -> Attribution.PROCESS_TREE;
-                    default -> ambiguous(s, all, used, c) ? Attribution.TIMING_AND_COMMAND : Attribution.TIMING;
-                };
-                if (c != null) {
-                    used.add(c);
+                if (choice.container() != null) {
+                    used.add(choice.container());
                 }
-                out.add(profile(s, c, how));
+                if (choice.attribution() == Attribution.AMBIGUOUS) {
+                    notices.add("step " + s.position() + " (" + s.instruction() + "): several BuildKit executors ran the same "
+                            + "command at the same time (another build?); its commands are left out rather than guessed");
+                }
+                out.add(profile(s, choice.container(), choice.attribution()));
             }
         }
         BuildProfile p = new BuildProfile(builder, command, startedAt, startNs, endNs, exitCode, out, notices);
@@ -94,20 +98,46 @@ public final class BuildProfileAssembler {
                 .min(Comparator.comparingLong(ContainerActivity::firstStartNs)).orElse(null);
     }
 
-    private static ContainerActivity byWindow(BuildStep s, List<ContainerActivity> all, Set<ContainerActivity> used) {
-        if (!s.isRun()) {
-            return null;
+    /** The container tied to a step, and how. */
+    private record Choice(ContainerActivity container, Attribution attribution) {
+        static final Choice NONE = new Choice(null, Attribution.NONE);
+
+        static Choice of(ContainerActivity c, Attribution how) {
+            return c == null ? NONE : new Choice(c, how);
         }
-        List<ContainerActivity> fit = candidates(s, all, used).stream().filter(c -> c.runtime.equals("buildkit")).toList();
-        List<String> argv = s.runArgv();
-        List<ContainerActivity> same = fit.stream().filter(c -> c.firstArgs().equals(argv)).toList();
-        List<ContainerActivity> pick = same.isEmpty() ? fit : same;
-        long expected = expectedStart(s);
-        return pick.stream().min(Comparator.comparingLong(c -> Math.abs(c.firstStartNs() - expected))).orElse(null);
     }
 
-    private static boolean ambiguous(BuildStep s, List<ContainerActivity> all, Set<ContainerActivity> used, ContainerActivity chosen) {
-        return candidates(s, all, used).stream().filter(c -> c.runtime.equals("buildkit")).count() > 1;
+    /**
+     * BuildKit: the executors that ran inside the step's window; with several, those running the
+     * step's own argv; with several of those, the one whose start and end are closest to what the
+     * builder reported. When two are about as close (two builds running the same command at the
+     * same moment), the step is left ambiguous rather than given another build's processes.
+     */
+    private static Choice byWindow(BuildStep s, List<ContainerActivity> all, Set<ContainerActivity> used) {
+        if (!s.isRun()) {
+            return Choice.NONE;
+        }
+        List<ContainerActivity> fit = candidates(s, all, used).stream().filter(c -> c.runtime.equals("buildkit")).toList();
+        if (fit.size() <= 1) {
+            return Choice.of(fit.isEmpty() ? null : fit.getFirst(), Attribution.TIMING);
+        }
+        List<String> argv = s.runArgv();
+        List<ContainerActivity> same = fit.stream().filter(c -> c.firstArgs().equals(argv)).toList();
+        List<ContainerActivity> pick = new ArrayList<>(same.isEmpty() ? fit : same);
+        pick.sort(Comparator.comparingLong(c -> distance(s, c)));
+        if (pick.size() > 1 && distance(s, pick.get(1)) - distance(s, pick.get(0)) < AMBIGUITY_NS) {
+            return new Choice(null, Attribution.AMBIGUOUS);
+        }
+        return new Choice(pick.getFirst(), Attribution.TIMING_AND_COMMAND);
+    }
+
+    /** How far a container's lifetime is from the step's: start against done − duration, end against done. */
+    private static long distance(BuildStep s, ContainerActivity c) {
+        long d = Math.abs(c.firstStartNs() - expectedStart(s));
+        if (s.endNs() != 0 && c.lastExitNs() != 0) {
+            d += Math.abs(s.endNs() - c.lastExitNs());
+        }
+        return d;
     }
 
     /** Unused containers whose first process started inside the step's window. */

@@ -81,7 +81,7 @@ public final class BuildProfileRenderer {
             for (StepProfile s : steps) {
                 out.println(String.format("  %10s  ", Durations.human(s.durationNs()))
                         + (s.step().instruction() == null ? "container " + shortId(s.containerId()) : s.step().instruction())
-                        + style.dim(" (set-up " + Durations.human(s.setupNs()) + ")"));
+                        + (s.processes().isEmpty() ? "" : style.dim(" (set-up " + Durations.human(s.setupNs()) + ")")));
             }
         }
         List<CommandNode> commands = p.slowestCommands(SLOWEST);

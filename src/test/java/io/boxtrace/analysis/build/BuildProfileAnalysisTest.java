@@ -107,6 +107,25 @@ class BuildProfileAnalysisTest {
     }
 
     @Test
+    void buildKitLeavesAStepOutRatherThanGuessBetweenTwinExecutors() {
+        ev.existing(3327, 1, "dockerd", "/");
+        BuildOutputParser out = new BuildKitOutputParser();
+        out.accept(at(200), "#5 [2/2] RUN sleep 0.2");
+        // Two builds run the identical RUN line in two executors started 20 ms apart.
+        buildKitExecutor(300, 29707, 29747, BK_CG, "sleep 0.2");
+        buildKitExecutor(320, 41000, 41001, BK_OTHER, "sleep 0.2");
+        ev.exit(1030, 29747, 0);
+        ev.exit(1050, 41001, 0);
+        out.accept(at(1060), "#5 DONE 0.8s");
+
+        BuildProfile p = assemble(out, analysis, 1100, 0);
+        StepProfile run = p.steps().getFirst();
+        assertThat(run.attribution()).isEqualTo(Attribution.AMBIGUOUS);
+        assertThat(run.processes()).isEmpty();
+        assertThat(p.notices()).anyMatch(n -> n.startsWith("step 2/2 (RUN sleep 0.2): several BuildKit executors"));
+    }
+
+    @Test
     void classicTiesStepsByTheRunningInContainerId() {
         String ours = "33fffc3c337ef926736f9175647f39fc8049f305f4f9db62db3980eacd0d300d";
         String theirs = "2a49bc18d2d9b4c5e81e95b5c54cc7c98b857dadf77b00b759cb4a4933d41a92";
