@@ -105,8 +105,21 @@ public final class BuildProfileAnalysis implements Sink {
             }
         }
         List<String> args = e.args().isEmpty() && e.detail() != ExecEvent.ArgvSource.GONE ? p.args() : e.args();
-        tp.images.add(new TracedProcess.Image(e.timeNs(), args, e.detail() == ExecEvent.ArgvSource.GONE,
-                e.task().comm() != null ? e.task().comm() : p.comm()));
+        String comm = e.task().comm() != null ? e.task().comm() : p.comm();
+        if (isRuntimeInit(args, comm)) {
+            return; // runc's own bootstrap inside the container cgroup: set-up, not a command of the step
+        }
+        boolean fromProc = e.detail() == ExecEvent.ArgvSource.PROC;
+        if (fromProc && !tp.images.isEmpty()) {
+            TracedProcess.Image prev = tp.images.getLast();
+            // The proc connector reads /proc/PID/cmdline after the event: when the shell exec'd the last
+            // command of `a && b` in place within a millisecond, the read of the shell's exec already
+            // saw the command's argv. Two equal argvs read from /proc for one pid mean exactly that.
+            if (prev.fromProc() && !prev.args().isEmpty() && prev.args().equals(args)) {
+                tp.images.set(tp.images.size() - 1, new TracedProcess.Image(prev.timeNs(), List.of(), true, prev.comm(), true));
+            }
+        }
+        tp.images.add(new TracedProcess.Image(e.timeNs(), args, e.detail() == ExecEvent.ArgvSource.GONE, comm, fromProc));
     }
 
     private void onExit(ExitEvent x, TracedEvent t) {
@@ -137,7 +150,7 @@ public final class BuildProfileAnalysis implements Sink {
             return;
         }
         TracedProcess tp = track(p, p.ppid(), null, container(c, t).id, false);
-        tp.images.add(new TracedProcess.Image(p.startNs(), p.args(), false, p.comm()));
+        tp.images.add(new TracedProcess.Image(p.startNs(), p.args(), false, p.comm(), true));
     }
 
     private TracedProcess track(ProcessInfo p, int parentPid, ProcessKey parentKey, String containerId, boolean inside) {
@@ -170,6 +183,18 @@ public final class BuildProfileAnalysis implements Sink {
             return c;
         }
         return null;
+    }
+
+    /**
+     * runc's bootstrap: since runc 1.1.12 {@code runc init} re-executes itself (from a sealed copy of
+     * its binary) inside the container's cgroup before it execs the container's command.
+     */
+    static boolean isRuntimeInit(List<String> args, String comm) {
+        if (args.size() >= 2 && args.get(1).equals("init")) {
+            String a0 = args.getFirst();
+            return a0.equals("runc") || a0.endsWith("/runc") || a0.equals("crun") || a0.endsWith("/crun");
+        }
+        return args.isEmpty() && comm != null && comm.startsWith("runc:[");
     }
 
     /** The containers seen so far, in order of first appearance. Call after the pipeline stopped. */

@@ -161,6 +161,12 @@ public final class BuildProfileAssembler {
             return new StepProfile(s, s.startNs(), Math.max(s.endNs(), s.startNs()), 0, 0, null, how, List.of());
         }
         List<CommandNode> roots = CommandTrees.build(c.snapshotProcesses());
+        List<String> stepArgv = s.runArgv();
+        if (stepArgv != null && !stepArgv.isEmpty() && roots.size() == 1 && roots.getFirst().args().isEmpty()) {
+            // The runtime execs exactly the RUN argv as the container's first program; the proc
+            // connector lost it (or read a later program's), the builder's output still says it.
+            roots = List.of(roots.getFirst().withArgsFromBuilder(stepArgv));
+        }
         long first = roots.stream().mapToLong(CommandNode::startNs).min().orElse(c.firstStartNs());
         long last = c.lastExitNs();
         long stepStart = s.startNs() == 0 ? first : Math.min(s.startNs(), first);

@@ -102,6 +102,9 @@ public final class BuildProfileJson {
             g.writeBooleanField("argv_lost", true);
             g.writeStringField("comm", c.comm());
         }
+        if (c.argvFromBuilder()) {
+            g.writeStringField("args_source", "builder");
+        }
         g.writeFieldName("start");
         g.writeNumber(ms(c.startNs() - t0));
         if (c.endNs() == 0) {

@@ -17,13 +17,26 @@ import java.util.List;
  * @param replacedParent true when this program was exec'd by its parent's process without a fork
  *                       (the shell ran the last command of {@code a && b && c} in place): same pid
  * @param children       commands it started, by start time
+ * @param argvFromBuilder true when the kernel's argv was lost and {@code args} is the step's command
+ *                       as the builder printed it (the container's first program is that command)
  */
 public record CommandNode(int pid, List<String> args, boolean argvLost, String comm, long startNs, long endNs,
-                          int exitCode, int signal, boolean replacedParent, List<CommandNode> children) {
+                          int exitCode, int signal, boolean replacedParent, List<CommandNode> children,
+                          boolean argvFromBuilder) {
 
     public CommandNode {
         args = List.copyOf(args);
         children = List.copyOf(children);
+    }
+
+    public CommandNode(int pid, List<String> args, boolean argvLost, String comm, long startNs, long endNs,
+                       int exitCode, int signal, boolean replacedParent, List<CommandNode> children) {
+        this(pid, args, argvLost, comm, startNs, endNs, exitCode, signal, replacedParent, children, false);
+    }
+
+    /** This node with the step's command in place of a lost argv. */
+    public CommandNode withArgsFromBuilder(List<String> stepArgv) {
+        return new CommandNode(pid, stepArgv, false, comm, startNs, endNs, exitCode, signal, replacedParent, children, true);
     }
 
     public long durationNs() {

@@ -36,8 +36,19 @@ final class CommandTrees {
                 children.computeIfAbsent(parent, k -> new ArrayList<>()).add(p);
             }
         }
-        return roots.stream().filter(p -> !p.images.isEmpty() || children.containsKey(p))
-                .sorted(Comparator.comparingLong(TracedProcess::startNs))
+        // A root that exec'd nothing of its own (runc's init, whose images are left out) is not a
+        // command: its children stand in its place.
+        List<TracedProcess> shown = new ArrayList<>();
+        java.util.ArrayDeque<TracedProcess> todo = new java.util.ArrayDeque<>(roots);
+        while (!todo.isEmpty()) {
+            TracedProcess p = todo.poll();
+            if (p.images.isEmpty()) {
+                todo.addAll(children.getOrDefault(p, List.of()));
+            } else {
+                shown.add(p);
+            }
+        }
+        return shown.stream().sorted(Comparator.comparingLong(TracedProcess::startNs))
                 .map(p -> node(p, children)).toList();
     }
 
@@ -56,7 +67,7 @@ final class CommandTrees {
         List<TracedProcess> kids = new ArrayList<>(children.getOrDefault(p, List.of()));
         kids.sort(Comparator.comparingLong(k -> k.key.startNs()));
         List<TracedProcess.Image> images = p.images.isEmpty()
-                ? List.of(new TracedProcess.Image(p.startNs(), List.of(), false, null)) : p.images;
+                ? List.of(new TracedProcess.Image(p.startNs(), List.of(), false, null, false)) : p.images;
         return image(p, images, 0, p.startNs(), kids, children);
     }
 

@@ -10,8 +10,13 @@ import java.util.List;
  */
 final class TracedProcess {
 
-    /** One program image: from its exec until the next exec or the exit. */
-    record Image(long timeNs, List<String> args, boolean argvLost, String comm) {
+    /**
+     * One program image: from its exec until the next exec or the exit.
+     *
+     * @param fromProc true when the argv was read from /proc after the event (proc connector), so it
+     *                 may belong to a later exec of the same process
+     */
+    record Image(long timeNs, List<String> args, boolean argvLost, String comm, boolean fromProc) {
     }
 
     final ProcessKey key;

@@ -167,6 +167,46 @@ class BuildProfileAnalysisTest {
     }
 
     @Test
+    void classicRuncInitIsSetUpAndARacedArgvIsTakenFromTheBuilder() {
+        // As recorded with the proc connector: runc init re-execs itself in the container cgroup and
+        // exits; the container's init then execs sh, which execs sleep in place within a millisecond,
+        // so /proc already showed "sleep 1.5" when the sh exec was read.
+        String id = "405f3e7f181f4e15195d6b324c642edada2e2adecdb2b3deede21a1b7867084d";
+        ev.existing(900, 1, "containerd-shim", "/");
+        BuildOutputParser out = new ClassicOutputParser();
+        out.accept(at(146), "Step 2/5 : RUN echo tag && sleep 1.5");
+        out.accept(at(147), " ---> Running in 405f3e7f181f");
+        ev.fork(200, 900, 18262);
+        ev.exec(201, 18262, "runc", "create");
+        ev.fork(220, 18262, 18263);
+        ev.moveTo(18263, "/docker/" + id);
+        ev.exec(221.5, 18263, ExecEvent.ArgvSource.PROC, "runc", "init");
+        ev.exec(222.9, 18263, ExecEvent.ArgvSource.PROC, "runc", "init");
+        ev.exit(234, 18263, 0);
+        ev.fork(240, 18262, 18271);
+        ev.moveTo(18271, "/docker/" + id);
+        ev.exec(460.2, 18271, ExecEvent.ArgvSource.PROC, "sleep", "1.5");
+        ev.exec(461, 18271, ExecEvent.ArgvSource.PROC, "sleep", "1.5");
+        ev.exit(1962, 18271, 0);
+        out.accept(at(2100), " ---> 0c5ca5013cff");
+
+        BuildProfile p = assemble(out, analysis, 2200, 0);
+        StepProfile run = p.steps().getFirst();
+        CommandNode sh = run.processes().getFirst();
+        assertThat(run.processes()).hasSize(1);
+        assertThat(sh.pid()).isEqualTo(18271);
+        assertThat(sh.args()).containsExactly("/bin/sh", "-c", "echo tag && sleep 1.5");
+        assertThat(sh.argvFromBuilder()).isTrue();
+        assertThat(sh.startNs()).isEqualTo(at(460.2));
+        CommandNode sleep = sh.children().getFirst();
+        assertThat(sleep.args()).containsExactly("sleep", "1.5");
+        assertThat(sleep.argvFromBuilder()).isFalse();
+        assertThat(sleep.durationNs()).isEqualTo(1_501_000_000L);
+        // Set-up runs from the Step line to the first command, runc init included.
+        assertThat(run.setupNs()).isEqualTo(314_200_000L);
+    }
+
+    @Test
     void podmanTakesOnlyContainersUnderItsOwnProcess() {
         ev.existing(26474, 1, "bash", "/");
         ev.existing(5000, 1, "podman", "/"); // someone else's podman build

@@ -1,0 +1,75 @@
+package io.boxtrace.analysis.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.boxtrace.event.ContainerInfo;
+import io.boxtrace.event.ExecEvent;
+import io.boxtrace.event.ProcessInfo;
+import io.boxtrace.event.ProcessKey;
+import io.boxtrace.event.Task;
+import io.boxtrace.event.TracedEvent;
+import io.boxtrace.source.procfs.CgroupPath;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Cgroup paths of build containers as /proc/PID/cgroup showed them inside RUN steps on this host. */
+class BuildCgroupsTest {
+
+    /** `cat /proc/self/cgroup` inside a BuildKit RUN step (hybrid cgroup host). */
+    static final String BUILDKIT_PROC_CGROUP = """
+            9:name=systemd:/docker/buildkit/8tyec75qgp558al0hxj657vlv
+            8:pids:/docker/buildkit/8tyec75qgp558al0hxj657vlv
+            4:memory:/docker/buildkit/8tyec75qgp558al0hxj657vlv
+            0::/docker/buildkit/8tyec75qgp558al0hxj657vlv
+            """;
+    /** The same inside a podman build RUN step: memory sits under the host's own parent. */
+    static final String PODMAN_PROC_CGROUP = """
+            9:name=systemd:/buildah-buildah390546235
+            4:memory:/process_api/5fc3823a31642f9f7715dac650d918eb/buildah-buildah390546235
+            0::/buildah-buildah390546235
+            """;
+
+    @Test
+    void recognisesEachBuildersContainer() {
+        assertThat(BuildCgroups.classify(CgroupPath.choose(BUILDKIT_PROC_CGROUP)))
+                .isEqualTo(new BuildCgroups.Match("8tyec75qgp558al0hxj657vlv", "buildkit"));
+        assertThat(BuildCgroups.classify(CgroupPath.choose(PODMAN_PROC_CGROUP)))
+                .isEqualTo(new BuildCgroups.Match("buildah-buildah390546235", "podman"));
+        String id = "33fffc3c337ef926736f9175647f39fc8049f305f4f9db62db3980eacd0d300d";
+        assertThat(BuildCgroups.classify("/docker/" + id)).isEqualTo(new BuildCgroups.Match(id, "docker"));
+        assertThat(BuildCgroups.classify("/system.slice/docker-" + id + ".scope")).isEqualTo(new BuildCgroups.Match(id, "docker"));
+        assertThat(BuildCgroups.classify("/buildkit/abcdefghijklmnopqrstuvwxy")).extracting(BuildCgroups.Match::runtime).isEqualTo("buildkit");
+        assertThat(BuildCgroups.classify("/")).isNull();
+        assertThat(BuildCgroups.classify("/process_api/5fc3823a31642f9f7715dac650d918eb")).isNull();
+        assertThat(BuildCgroups.classify("/docker")).isNull();
+        assertThat(BuildCgroups.classify(null)).isNull();
+    }
+
+    @Test
+    void enricherRereadsTheCgroupAtExecBecauseRuncMovedItsInitSilently() {
+        // The table copied runc's cgroup "/" at the fork; /proc now says the executor's.
+        ProcessInfo init = new ProcessInfo(new ProcessKey(29747, 1), 29707, 0, "sh", null, List.of("/bin/sh", "-c", "x"), "/",
+                "/", 0, List.of(29747), Map.of(), 0, Task.UNKNOWN, 0, false);
+        ExecEvent exec = new ExecEvent(2, Task.ids(29747, 29747), "/bin/sh", List.of("/bin/sh", "-c", "x"), false, "/", 0,
+                ExecEvent.ArgvSource.PROC);
+        BuildCgroupEnricher enricher = new BuildCgroupEnricher(pid -> pid == 29747
+                ? Optional.of(CgroupPath.choose(BUILDKIT_PROC_CGROUP)) : Optional.empty());
+        ContainerInfo c = enricher.enrich(new TracedEvent(exec, init, null, null)).container();
+        assertThat(c.id()).isEqualTo("8tyec75qgp558al0hxj657vlv");
+        assertThat(c.runtime()).isEqualTo("buildkit");
+        assertThat(c.cgroup()).isEqualTo("/docker/buildkit/8tyec75qgp558al0hxj657vlv");
+
+        // Gone before the read: counted, event unchanged. A container already known is left alone.
+        ProcessInfo gone = new ProcessInfo(new ProcessKey(5, 1), 1, 0, "x", null, List.of(), "/", "/", 0, List.of(5), Map.of(),
+                0, Task.UNKNOWN, 0, false);
+        TracedEvent t = new TracedEvent(new ExecEvent(2, Task.ids(5, 5), "/x", List.of(), false, null, 0,
+                ExecEvent.ArgvSource.GONE), gone, null, null);
+        assertThat(enricher.enrich(t)).isSameAs(t);
+        assertThat(enricher.misses()).isEqualTo(1);
+        ContainerInfo known = new ContainerInfo("abc", "web", null, "docker", Map.of(), null, "/docker/abc");
+        TracedEvent withC = new TracedEvent(exec, init, null, known);
+        assertThat(enricher.enrich(withC)).isSameAs(withC);
+    }
+}
