@@ -75,8 +75,7 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
         BuildOutputParser parser = BuildOutputParser.detecting();
         BuildProfileAnalysis analysis = new BuildProfileAnalysis();
         try (TraceSession session = TraceSession.open("boxtrace build", sourceOptions, err)) {
-            var proc = session.components().proc();
-            session.components().addEnricher(new BuildCgroupEnricher(pid -> proc.cgroup(pid).map(CgroupPath::choose)));
+            session.components().addEnricher(new BuildCgroupEnricher(cgroupLookup(session)));
             session.sink(analysis);
             CountDownLatch clientExit = new CountDownLatch(1);
             int[] client = {-1};
@@ -104,6 +103,23 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
             report(profile, spec.commandLine().getOut());
             return status;
         }
+    }
+
+    /** A process's cgroup from /proc, only while /proc/PID is still the process that started at startNs. */
+    private static BuildCgroupEnricher.CgroupLookup cgroupLookup(TraceSession session) {
+        var proc = session.components().proc();
+        var clock = session.clock();
+        // /proc start times have USER_HZ (10 ms) resolution; a reused pid started much later.
+        long tolerance = 30_000_000L;
+        return (pid, startNs) -> {
+            java.util.function.IntPredicate sameProcess = p -> proc.stat(p)
+                    .filter(st -> Math.abs(clock.bootToMono(st.startBootNs()) - startNs) <= tolerance).isPresent();
+            if (!sameProcess.test(pid)) {
+                return java.util.Optional.empty();
+            }
+            var cgroup = proc.cgroup(pid).map(CgroupPath::choose);
+            return sameProcess.test(pid) ? cgroup : java.util.Optional.empty();
+        };
     }
 
     private Process launch() {

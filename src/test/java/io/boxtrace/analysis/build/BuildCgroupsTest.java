@@ -54,7 +54,7 @@ class BuildCgroupsTest {
                 "/", 0, List.of(29747), Map.of(), 0, Task.UNKNOWN, 0, false);
         ExecEvent exec = new ExecEvent(2, Task.ids(29747, 29747), "/bin/sh", List.of("/bin/sh", "-c", "x"), false, "/", 0,
                 ExecEvent.ArgvSource.PROC);
-        BuildCgroupEnricher enricher = new BuildCgroupEnricher(pid -> pid == 29747
+        BuildCgroupEnricher enricher = BuildCgroupEnricher.byPid(pid -> pid == 29747
                 ? Optional.of(CgroupPath.choose(BUILDKIT_PROC_CGROUP)) : Optional.empty());
         ContainerInfo c = enricher.enrich(new TracedEvent(exec, init, null, null)).container();
         assertThat(c.id()).isEqualTo("8tyec75qgp558al0hxj657vlv");

@@ -238,7 +238,7 @@ class BuildProfileIT {
         assertThat(sa.get("container").asText()).isNotEqualTo(sb.get("container").asText());
         for (JsonNode s : List.of(sa, sb)) {
             JsonNode sh = only(s.get("processes"));
-            assertThat(list(sh.get("children"))).extracting(BuildProfileIT::args)
+            assertThat(list(sh.get("children"))).as(s.toString()).extracting(BuildProfileIT::args)
                     .containsExactly(List.of("sleep", "3"), List.of("sleep", "0.5"));
         }
         // The two steps really overlapped in time.
