@@ -78,17 +78,18 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
             session.components().addEnricher(new BuildCgroupEnricher(cgroupLookup(session)));
             session.sink(analysis);
             CountDownLatch clientExit = new CountDownLatch(1);
-            int[] client = {-1};
+            // Set by this thread after the start, read on the pipeline thread.
+            java.util.concurrent.atomic.AtomicInteger client = new java.util.concurrent.atomic.AtomicInteger(-1);
             session.observe(t -> {
-                if (t.event() instanceof ExitEvent x && !x.task().isThread() && x.task().pid() == client[0]) {
+                if (t.event() instanceof ExitEvent x && !x.task().isThread() && x.task().pid() == client.get()) {
                     clientExit.countDown();
                 }
             });
             session.start();
             long startNs = System.nanoTime();
             Process p = launch();
-            client[0] = (int) p.pid();
-            analysis.followClient(client[0]);
+            client.set((int) p.pid());
+            analysis.followClient((int) p.pid());
             OutputTee out = OutputTee.start("build-stdout", p.getInputStream(), System.out, parser, System::nanoTime);
             OutputTee errTee = OutputTee.start("build-stderr", p.getErrorStream(), System.err, parser, System::nanoTime);
             int status = waitFor(p);
