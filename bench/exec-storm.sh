@@ -2,8 +2,8 @@
 # Exec-storm benchmark: TOTAL execs of "/bin/true TAG-i" from 2 parallel forkers, run untraced and
 # then under each tracer in turn, in the same run. For each tracer it reports the share of the
 # storm's execs captured, the share with exactly the right argv, the workload's slowdown against
-# the untraced run, the tracer's CPU time per captured event (user+sys of the tracer's own process
-# while the storm ran) and its peak RSS.
+# the untraced run, the tracer's CPU time per exec of the storm (user+sys of the tracer's own process
+# while the storm ran and it drained, divided by the storm's exec count) and its peak RSS.
 #
 # usage: sudo bench/exec-storm.sh [TOTAL] [TOOLS...]
 #   TOTAL defaults to 20000; TOOLS default to every runnable one of:
@@ -81,7 +81,7 @@ report="$out/exec-storm-$(date -u +%Y%m%dT%H%M%SZ).md"
   echo
   echo "$(date -u +%FT%TZ), kernel $(uname -r), $(nproc) cores. Untraced storm: ${base} s."
   echo
-  echo "| tool | captured | argv exact | slowdown | tool CPU µs/event | peak RSS MiB | note |"
+  echo "| tool | captured | argv exact | slowdown | tool CPU µs per exec | peak RSS MiB | note |"
   echo "|---|---|---|---|---|---|---|"
 } >"$report"
 
@@ -114,8 +114,8 @@ for name in "${tools[@]}"; do
   lost=$(grep -o '"lost":[0-9]*' "$file" 2>/dev/null | tail -1 | cut -d: -f2 || true)
   [ -n "$lost" ] && note="lost reported: $lost"
   slow=$(echo "scale=3; $secs / $base" | bc)
-  events=${captured:-0}; [ "$events" -gt 0 ] 2>/dev/null || events=1
-  cpu_us=$(echo "scale=1; ($c1 - $c0) * 1000000 / $hz / $events" | bc)
+  # CPU per exec of the storm: the same denominator for every tool, whatever it managed to capture.
+  cpu_us=$(echo "scale=1; ($c1 - $c0) * 1000000 / $hz / $total" | bc)
   pct() { [ "$1" = "-" ] && echo "-" || echo "$(echo "scale=2; 100 * $1 / $total" | bc)%"; }
   echo "| $name | $(pct "$captured") | $(pct "$correct") | ${slow}x | $cpu_us | $((rss / 1024)) | $note |" >>"$report"
   echo "$name: captured $captured, argv exact $correct, storm ${secs}s" >&2

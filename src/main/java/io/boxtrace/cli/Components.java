@@ -1,6 +1,10 @@
 package io.boxtrace.cli;
 
 import io.boxtrace.cli.SourceMixin.SourceChoice;
+import io.boxtrace.container.ContainerMetadata;
+import io.boxtrace.container.ContainerRegistry;
+import io.boxtrace.container.DockerClient;
+import io.boxtrace.container.PodmanStore;
 import io.boxtrace.event.Clock;
 import io.boxtrace.event.SnapshotEvent;
 import io.boxtrace.event.TracedEvent;
@@ -9,6 +13,7 @@ import io.boxtrace.pipeline.Enricher;
 import io.boxtrace.pipeline.StateStage;
 import io.boxtrace.source.EventSource;
 import io.boxtrace.source.SourceOptions;
+import io.boxtrace.source.ebpf.EbpfSource;
 import io.boxtrace.source.netlink.ProcConnectorSource;
 import io.boxtrace.source.procfs.ProcReader;
 import io.boxtrace.source.procfs.ProcSnapshot;
@@ -37,6 +42,8 @@ public final class Components implements AutoCloseable {
     private final ProcSnapshot snapshot;
     private final ProcessTable table;
     private final List<Enricher> enrichers = new ArrayList<>();
+    private final ContainerMetadata metadata;
+    private final ContainerRegistry containers;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     private Components(PrintWriter err, String command, Clock clock, ProcReader proc) {
@@ -46,6 +53,20 @@ public final class Components implements AutoCloseable {
         this.proc = proc;
         this.snapshot = new ProcSnapshot(proc, clock);
         this.table = new ProcessTable(snapshot::read, GRACE_NS, MAX_EXITED);
+        this.metadata = new ContainerMetadata(new DockerClient(DockerClient.defaultSocket()), PodmanStore.host(), err,
+                command);
+        this.containers = new ContainerRegistry(proc, metadata);
+        this.enrichers.add(containers);
+        this.closeables.add(metadata);
+    }
+
+    public ContainerRegistry containers() {
+        return containers;
+    }
+
+    /** Follows the runtimes' event streams so short-lived containers keep their names (live runs only). */
+    public void watchRuntimes() {
+        metadata.startEvents();
     }
 
     public static Components forHost(PrintWriter err, String command) {
@@ -104,7 +125,13 @@ public final class Components implements AutoCloseable {
     public EventSource chooseSource(SourceChoice choice, SourceOptions options) {
         Capabilities caps = Capabilities.self(proc);
         return switch (choice) {
-            case ebpf -> throw BoxtraceException.missing("the eBPF source is not built into this version");
+            case ebpf -> {
+                String missing = ebpfUnavailable(caps);
+                if (missing != null) {
+                    throw BoxtraceException.missing("the eBPF source " + missing);
+                }
+                yield new EbpfSource(options);
+            }
             case netlink -> {
                 String missing = caps.missingForNetlink();
                 if (missing != null) {
@@ -113,17 +140,21 @@ public final class Components implements AutoCloseable {
                 yield new ProcConnectorSource(proc);
             }
             case procfs -> procfs();
-            case auto -> {
-                String netlinkMissing = caps.missingForNetlink();
-                if (netlinkMissing == null) {
-                    err.println(command + ": using the proc connector source (netlink); eBPF is not built into this version");
-                    yield new ProcConnectorSource(proc);
-                }
-                err.println(command + ": using /proc polling, which misses processes shorter than "
-                        + ProcfsPollingSource.DEFAULT_INTERVAL_MS + " ms (netlink needs " + netlinkMissing + ")");
-                yield procfs();
-            }
+            case auto -> new AutoSource(List.of(
+                    new AutoSource.Candidate("eBPF", null, () -> new EbpfSource(options), ebpfUnavailable(caps)),
+                    new AutoSource.Candidate("proc connector (netlink)",
+                            "argv read from /proc: short-lived processes may lose it",
+                            () -> new ProcConnectorSource(proc),
+                            caps.missingForNetlink() == null ? null : "needs " + caps.missingForNetlink()),
+                    new AutoSource.Candidate("/proc polling", "misses processes shorter than "
+                            + ProcfsPollingSource.DEFAULT_INTERVAL_MS + " ms", this::procfs, null)), err, command);
         };
+    }
+
+    /** What keeps the eBPF source from running, or null: privileges first, then kernel and build. */
+    private static String ebpfUnavailable(Capabilities caps) {
+        String missing = caps.missingForBpf();
+        return missing != null ? "needs " + missing : EbpfSource.unavailableReason();
     }
 
     private EventSource procfs() {

@@ -70,7 +70,7 @@ public final class TraceCommand implements java.util.concurrent.Callable<Integer
                 session.sink(new ConsoleTraceSink(new PrintWriter(out), clock, style, ZoneId.systemDefault(), threads));
             }
             if (!containers.isEmpty()) {
-                session.filter(new ContainerFilter(containers));
+                session.filter(new ContainerFilter(containers)).kernelFilterContainers(containers);
             }
             if (!command.isEmpty()) {
                 return traceCommand(session);
@@ -114,17 +114,24 @@ public final class TraceCommand implements java.util.concurrent.Callable<Integer
                 break;
             }
         }
-        if (done.getCount() == 0 || !session.pipeline().ended()) {
-            return ExitCode.OK.code(); // interrupted: the shutdown hook has reported, the JVM is exiting
-        }
-        // The pipeline ended on its own: the source died.
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook is draining and reporting; returning now would close the output under it.
+            awaitQuietly(done);
             return ExitCode.OK.code();
         }
+        // The pipeline ended on its own: the source died (stop() says how).
         session.stop();
         return ExitCode.RUNTIME_ERROR.code();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Writer openOutput() {

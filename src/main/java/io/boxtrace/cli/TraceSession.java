@@ -33,6 +33,7 @@ public final class TraceSession implements AutoCloseable {
     private final List<Sink> sinks = new ArrayList<>();
     private final List<Predicate<TracedEvent>> filters = new ArrayList<>();
     private Consumer<TracedEvent> observer = e -> { };
+    private List<String> kernelContainerFilter = List.of();
     private Pipeline pipeline;
 
     private TraceSession(String command, PrintWriter err, Components components, EventSource source) {
@@ -81,6 +82,16 @@ public final class TraceSession implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Also filters in the kernel (eBPF) by the cgroups of these containers, when every selector names
+     * a container running at start; otherwise only the pipeline filters, so containers that start
+     * later are still seen.
+     */
+    public TraceSession kernelFilterContainers(List<String> selectors) {
+        kernelContainerFilter = List.copyOf(selectors);
+        return this;
+    }
+
     /** Loads the /proc snapshot into the process table, then starts the source and the pipeline. */
     public void start() {
         Predicate<TracedEvent> all = t -> true;
@@ -94,7 +105,11 @@ public final class TraceSession implements AutoCloseable {
             // The snapshot is taken while the source already runs would be better for completeness;
             // the proc connector has no history, so what starts between scan and subscribe is healed
             // by the table's lazy creation of unknown pids from /proc.
+            components.watchRuntimes();
             pipeline.preload(components.snapshot());
+            if (!kernelContainerFilter.isEmpty()) {
+                CgroupIds.of(components.containers().live(), kernelContainerFilter).ifPresent(source::restrictToCgroups);
+            }
             pipeline.start();
         } catch (SourceUnavailableException e) {
             throw BoxtraceException.missing(e.getMessage());

@@ -1,28 +1,51 @@
 package io.boxtrace.cli;
 
+import io.boxtrace.container.ContainerRegistry;
+import io.boxtrace.container.ContainerTree;
 import io.boxtrace.event.ProcessInfo;
+import io.boxtrace.event.SnapshotEvent;
+import io.boxtrace.event.TracedEvent;
 import io.boxtrace.sink.console.Style;
 import io.boxtrace.sink.console.TreeRenderer;
+import io.boxtrace.sink.json.ContainerTreeJson;
 import io.boxtrace.sink.json.ProcessTreeJson;
 import io.boxtrace.state.ProcessTable;
-import io.boxtrace.state.UserNames;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code boxtrace tree}: the process tree, from boxtrace's own process table. */
+/** {@code boxtrace tree}: every container's process tree as seen from the host, or the host's tree. */
 @Command(name = "tree", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Print the host's process tree (or the subtree at PID) with pid, user and full command line, "
-                + "like pstree -alp.")
+        description = {"Show every running container as its own process tree (name, id, image, runtime; each process "
+                + "with its host pid, its pid inside the container, user and command line), from boxtrace's own "
+                + "process table. With PID: the host's subtree at PID, like pstree -alp."})
 public final class TreeCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print JSON (fields in README.md).")
     boolean json;
 
-    @Parameters(paramLabel = "PID", arity = "0..1", description = "Show only the subtree rooted at PID.")
+    @Option(names = "--all", description = "Also show the host's processes that are in no container.")
+    boolean all;
+
+    @Option(names = {"-c", "--container"}, paramLabel = "NAME|ID-PREFIX", description = "Only this container (repeatable).")
+    List<String> containers = new ArrayList<>();
+
+    @Option(names = "--with-runtime", description = "Also show the runtime processes serving each container "
+            + "(containerd-shim, conmon, runc).")
+    boolean withRuntime;
+
+    @Option(names = "--watch", description = "Redraw the tree in place as processes come and go (kernel events, not polling).")
+    boolean watch;
+
+    @Mixin
+    SourceMixin sourceOptions;
+
+    @Parameters(paramLabel = "PID", arity = "0..1", description = "Show the host's subtree rooted at PID.")
     Integer pid;
 
     @picocli.CommandLine.Spec
@@ -31,29 +54,74 @@ public final class TreeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (Components c = Components.forHost(spec.commandLine().getErr(), "boxtrace tree")) {
+        PrintWriter err = spec.commandLine().getErr();
+        if (watch) {
+            return new TreeWatch(this, out, err).run();
+        }
+        try (Components c = Components.forHost(err, "boxtrace tree")) {
             ProcessTable table = c.table();
-            c.snapshot().forEach(table::apply);
-            List<ProcessInfo> all = table.live();
-            List<ProcessInfo> roots = roots(all);
-            UserNames users = c.users();
-            if (json) {
-                out.println(ProcessTreeJson.write(roots, all, users::name, c.clock()));
-            } else {
-                new TreeRenderer(Style.forStdout(), users::name, true).render(out, roots, all, "");
+            ContainerRegistry registry = c.containers();
+            for (SnapshotEvent s : c.snapshot()) {
+                for (TracedEvent t : table.apply(s)) {
+                    registry.enrich(t);
+                }
             }
+            out.print(render(table.live(), registry, c, Style.forStdout()));
             out.flush();
             return ExitCode.OK.code();
         }
     }
 
-    private List<ProcessInfo> roots(List<ProcessInfo> all) {
+    /** The whole output for one look at the table. */
+    String render(List<ProcessInfo> live, ContainerRegistry registry, Components c, Style style) {
+        java.io.StringWriter buf = new java.io.StringWriter();
+        PrintWriter out = new PrintWriter(buf);
+        var users = c.users();
         if (pid != null) {
-            return all.stream().filter(p -> p.pid() == pid).findFirst().map(List::of)
+            ProcessInfo root = live.stream().filter(p -> p.pid() == pid).findFirst()
                     .orElseThrow(() -> BoxtraceException.runtime("no process with pid " + pid));
+            if (json) {
+                out.println(ProcessTreeJson.write(List.of(root), live, users::name, c.clock()));
+            } else {
+                new TreeRenderer(style, users::name, true).render(out, List.of(root), live, "");
+            }
+            out.flush();
+            return buf.toString();
         }
-        java.util.Set<Integer> pids = new java.util.HashSet<>();
-        all.forEach(p -> pids.add(p.pid()));
-        return all.stream().filter(p -> !pids.contains(p.ppid()) || p.ppid() == p.pid()).toList();
+        ContainerTree.Result tree = ContainerTree.build(live, registry::containerOf);
+        List<ContainerTree.Group> groups = tree.containers().stream()
+                .filter(g -> containers.isEmpty() || containers.stream().anyMatch(s -> g.container().matches(s))).toList();
+        ContainerTree.Result shown = new ContainerTree.Result(groups, tree.host());
+        if (json) {
+            out.println(ContainerTreeJson.write(shown, live, withRuntime, all, users::name, c.clock()));
+            out.flush();
+            return buf.toString();
+        }
+        TreeRenderer renderer = new TreeRenderer(style, users::name, true);
+        for (ContainerTree.Group g : groups) {
+            var info = g.container();
+            out.println(style.bold(style.cyan(info.displayName())) + "  " + style.dim(info.shortId()) + "  "
+                    + (info.image() == null ? style.dim("(image unknown)") : info.image()) + "  " + style.dim(info.runtime())
+                    + (info.parent() != null ? style.dim("  in " + info.parent().displayName()) : ""));
+            if (withRuntime && !g.scaffolding().isEmpty()) {
+                for (ProcessInfo s : g.scaffolding()) {
+                    out.println("  " + style.dim("runtime: ") + renderer.line(s));
+                }
+            }
+            renderer.render(out, g.roots(), g.members(), "  ");
+            out.println();
+        }
+        if (groups.isEmpty() && !all) {
+            out.println(containers.isEmpty() ? "no containers are running (--all shows the host's processes)"
+                    : "no running container matches " + String.join(", ", containers));
+        }
+        if (all) {
+            out.println(style.bold("host"));
+            java.util.Set<Integer> pids = new java.util.HashSet<>();
+            tree.host().forEach(p -> pids.add(p.pid()));
+            renderer.render(out, tree.host().stream().filter(p -> !pids.contains(p.ppid())).toList(), tree.host(), "  ");
+        }
+        out.flush();
+        return buf.toString();
     }
 }

@@ -7,8 +7,8 @@ import java.util.List;
  *
  * @param task       the task after the exec (comm is the new program's)
  * @param filename   the path passed to exec, or the resolved executable when only that is known
- * @param args       the full argument vector, argv[0] first; bytes that are not UTF-8 are kept
- *                   as U+FFFD replacement characters only here, the raw bytes stay in {@link #rawArgs}
+ * @param args       the full argument vector, argv[0] first; bytes that are not valid UTF-8 become
+ *                   U+FFFD replacement characters
  * @param argsTruncated true when the source cut the argument vector at its configured limit
  * @param cwd        the working directory, or null when unknown
  * @param errno      0 for a successful exec, else the positive errno of the failed call

@@ -10,4 +10,9 @@ import io.boxtrace.event.TracedEvent;
 @FunctionalInterface
 public interface Enricher {
     TracedEvent enrich(TracedEvent event);
+
+    /** Events the enricher derived (container start/stop), delivered right after the current one. */
+    default java.util.List<TracedEvent> drainExtra() {
+        return java.util.List.of();
+    }
 }

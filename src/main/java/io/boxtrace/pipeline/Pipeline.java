@@ -59,10 +59,23 @@ public final class Pipeline implements AutoCloseable {
         this.observer = o;
     }
 
-    /** Feeds events that did not come from the source (the /proc snapshot), before {@link #start}. */
+    /**
+     * Feeds the state that existed before tracing began (the /proc snapshot) to the process table
+     * and enrichers, before {@link #start}. Nothing reaches the sinks: what was already running did
+     * not happen during the trace.
+     */
     public void preload(List<? extends Event> events) {
         for (Event e : events) {
-            process(e);
+            for (TracedEvent t : state.apply(e)) {
+                for (Enricher en : enrichers) {
+                    try {
+                        t = en.enrich(t);
+                        en.drainExtra();
+                    } catch (RuntimeException ex) {
+                        counters.enrichErrors++;
+                    }
+                }
+            }
         }
     }
 
@@ -157,13 +170,33 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void deliver(TracedEvent t) {
+        List<TracedEvent> extra = List.of();
         for (Enricher en : enrichers) {
             try {
                 t = en.enrich(t);
+                List<TracedEvent> more = en.drainExtra();
+                if (!more.isEmpty()) {
+                    extra = extra.isEmpty() ? more : java.util.stream.Stream.concat(extra.stream(), more.stream()).toList();
+                }
             } catch (RuntimeException ex) {
                 counters.enrichErrors++;
             }
         }
+        // A derived event (container start) goes first when it opens what this event belongs to.
+        for (TracedEvent x : extra) {
+            if (x.event() instanceof io.boxtrace.event.ContainerEvent ce && ce.kind() == io.boxtrace.event.ContainerEvent.Kind.START) {
+                emit(x);
+            }
+        }
+        emit(t);
+        for (TracedEvent x : extra) {
+            if (!(x.event() instanceof io.boxtrace.event.ContainerEvent ce && ce.kind() == io.boxtrace.event.ContainerEvent.Kind.START)) {
+                emit(x);
+            }
+        }
+    }
+
+    private void emit(TracedEvent t) {
         if (!filter.test(t)) {
             return;
         }

@@ -29,6 +29,13 @@ public interface EventSource extends AutoCloseable {
     default void follow(int pid) {
     }
 
+    /**
+     * Restricts capture to tasks in these cgroup v2 ids (the inode numbers of their cgroup
+     * directories) from now on. Sources that cannot filter in the kernel ignore it.
+     */
+    default void restrictToCgroups(java.util.Set<Long> cgroupIds) {
+    }
+
     /** Counters so far; safe to call from any thread. */
     SourceStats stats();
 

@@ -1,0 +1,87 @@
+/* Records shared between boxtrace.bpf.c and the Java decoder.
+ * Keep in sync with src/main/java/io/boxtrace/source/ebpf/RecordLayout.java
+ * (RecordLayoutTest compares the two through the compiled object's BTF). */
+#ifndef BOXTRACE_H
+#define BOXTRACE_H
+
+#define BT_COMM_LEN 16
+#define BT_PATH_LEN 256
+/* The most argv bytes one exec record can carry (per-CPU map values are limited to 32 KiB);
+ * the runtime limit (config.max_arg_bytes) is lower or equal. */
+#define BT_ARGS_MAX 16384
+
+enum bt_type {
+	BT_FORK = 1,
+	BT_EXEC = 2,
+	BT_EXEC_FAILED = 3,
+	BT_EXIT = 4,
+	BT_NAMESPACE = 5,
+};
+
+enum bt_ns_op {
+	BT_NS_UNSHARE = 1,
+	BT_NS_SETNS = 2,
+	BT_NS_PIVOT_ROOT = 3,
+	BT_NS_CHROOT = 4,
+};
+
+/* Every record starts with the task the event happened in. */
+struct bt_header {
+	__u64 time_ns;    /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u64 cgroup_id;  /* cgroup v2 id of the task */
+	__u64 pidns;      /* inode of the task's pid namespace */
+	__u32 type;       /* enum bt_type */
+	__u32 pid;        /* tgid */
+	__u32 tid;
+	__u32 ppid;       /* real parent's tgid */
+	__u32 uid;
+	__u32 nspid;      /* pid in the innermost pid namespace */
+	char comm[BT_COMM_LEN];
+};
+
+struct bt_fork {
+	struct bt_header h;       /* the parent */
+	__u64 clone_flags;        /* 0 when unknown */
+	__u32 child_pid;
+	__u32 child_tid;
+	__u32 child_nspid;
+	__u32 _pad;
+};
+
+struct bt_exit {
+	struct bt_header h;
+	__u32 status;             /* wait(2) status: exit code << 8, or the signal */
+	__u32 _pad;
+};
+
+#define BT_EXEC_TRUNCATED 1
+
+struct bt_exec {
+	struct bt_header h;
+	__s32 err;                /* 0, or the errno of a failed exec */
+	__u32 flags;              /* BT_EXEC_TRUNCATED */
+	__u32 args_len;           /* bytes of args[] that follow (NUL-separated argv) */
+	__u32 _pad;
+	char filename[BT_PATH_LEN];
+	char args[BT_ARGS_MAX];
+};
+
+struct bt_namespace {
+	struct bt_header h;
+	__u64 flags;              /* unshare flags, or setns nstype */
+	__u64 inode;              /* setns: inode of the namespace joined */
+	__u32 op;                 /* enum bt_ns_op */
+	__s32 result;             /* the syscall's return value */
+	char path[BT_PATH_LEN];   /* pivot_root new_root, chroot path */
+	char path2[BT_PATH_LEN];  /* pivot_root put_old */
+};
+
+/* Runtime settings, written by Java into the config map before attaching. */
+struct bt_config {
+	__u32 max_arg_bytes;
+	__u32 follow_enabled;     /* only tgids in the follow map (and their descendants) */
+	__u32 cgroup_enabled;     /* only tasks in the cgroups of the cgroup map */
+	__u32 _pad;
+};
+
+#endif

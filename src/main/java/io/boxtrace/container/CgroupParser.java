@@ -1,0 +1,101 @@
+package io.boxtrace.container;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the container(s) in a cgroup path, for every runtime and driver boxtrace knows, on
+ * cgroup v1, v2 and hybrid hosts alike (the path is the same shape in each hierarchy):
+ *
+ * <ul>
+ * <li>Docker: {@code /docker/<64hex>} (cgroupfs), {@code /system.slice/docker-<64hex>.scope} (systemd)</li>
+ * <li>Podman: {@code /libpod_parent/libpod-<64hex>}, {@code /machine.slice/libpod-<64hex>.scope};
+ *     its conmon runs in {@code libpod-conmon-<64hex>} (scaffolding, not the container)</li>
+ * <li>BuildKit executors: {@code .../buildkit/<id>} (inside dockerd: {@code /docker/buildkit/<id>})</li>
+ * <li>Kubernetes: {@code /kubepods[/burstable|/besteffort]/pod<uid>/<64hex>} and the systemd form
+ *     {@code kubepods-...-pod<uid>.slice/(cri-containerd|crio|docker)-<64hex>.scope}</li>
+ * <li>CRI-O {@code crio-<64hex>}, containerd {@code cri-containerd-<64hex>}; containerd without
+ *     Kubernetes ({@code /<namespace>/<id>} as ctr and nerdctl create it) is recognised by the caller
+ *     from the pid namespace, since the path alone is ambiguous</li>
+ * <li>LXC: {@code /lxc/<name>}, {@code /lxc.payload.<name>}</li>
+ * </ul>
+ *
+ * Nested containers (Docker in Docker) give paths with several ids; the innermost is returned with
+ * the others as its parents. Stateless and thread-safe.
+ */
+public final class CgroupParser {
+
+    private static final String HEX64 = "[0-9a-f]{64}";
+    private static final Pattern POD = Pattern.compile("pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})");
+    private static final List<Rule> RULES = List.of(
+            new Rule("podman", Pattern.compile("^libpod-(" + HEX64 + ")(?:\\.scope)?$")),
+            new Rule("crio", Pattern.compile("^crio-(" + HEX64 + ")(?:\\.scope)?$")),
+            new Rule("containerd", Pattern.compile("^cri-containerd-(" + HEX64 + ")(?:\\.scope)?$")),
+            new Rule("docker", Pattern.compile("^docker-(" + HEX64 + ")(?:\\.scope)?$")),
+            new Rule("lxc", Pattern.compile("^lxc\\.payload\\.(.+)$")));
+    private static final Pattern BARE_ID = Pattern.compile("^(" + HEX64 + ")$");
+
+    private record Rule(String runtime, Pattern pattern) {
+    }
+
+    private CgroupParser() {
+    }
+
+    /** The innermost container named by the path, with enclosing ones as parents; empty on the host. */
+    public static Optional<CgroupRef> parse(String path) {
+        if (path == null || path.equals("/") || path.isEmpty()) {
+            return Optional.empty();
+        }
+        String[] parts = path.split("/");
+        List<CgroupRef> found = new ArrayList<>();
+        String podUid = null;
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            if (part.isEmpty() || part.startsWith("libpod-conmon-")) {
+                continue;
+            }
+            Matcher pod = POD.matcher(part);
+            if ((part.startsWith("kubepods") || part.startsWith("pod")) && pod.find()) {
+                podUid = pod.group(1).replace('_', '-');
+                continue;
+            }
+            if (i > 0 && parts[i - 1].equals("buildkit")) {
+                found.add(new CgroupRef("buildkit", part, null, null, null));
+                continue;
+            }
+            if (i > 0 && parts[i - 1].equals("lxc")) {
+                found.add(new CgroupRef("lxc", part, null, null, null));
+                continue;
+            }
+            CgroupRef ref = match(part, podUid, i > 0 ? parts[i - 1] : "");
+            if (ref != null) {
+                found.add(ref);
+            }
+        }
+        CgroupRef inner = null;
+        for (CgroupRef r : found) {
+            inner = r.withParent(inner);
+        }
+        return Optional.ofNullable(inner);
+    }
+
+    private static CgroupRef match(String part, String podUid, String previous) {
+        for (Rule r : RULES) {
+            Matcher m = r.pattern().matcher(part);
+            if (m.matches()) {
+                String runtime = podUid != null && !r.runtime().equals("podman") ? "kubernetes" : r.runtime();
+                return new CgroupRef(runtime, m.group(1), podUid, null, null);
+            }
+        }
+        Matcher bare = BARE_ID.matcher(part);
+        if (bare.matches()) {
+            // A bare 64-hex directory: Docker's cgroupfs driver (/docker/<id>), or a pod's container.
+            String runtime = podUid != null ? "kubernetes" : previous.equals("docker") ? "docker" : "unknown";
+            return new CgroupRef(runtime, part, podUid, null, null);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,183 @@
+package io.boxtrace.container;
+
+import io.boxtrace.event.ContainerEvent;
+import io.boxtrace.event.ContainerInfo;
+import io.boxtrace.event.Event;
+import io.boxtrace.event.ExecEvent;
+import io.boxtrace.event.ExitEvent;
+import io.boxtrace.event.ForkEvent;
+import io.boxtrace.event.ProcessInfo;
+import io.boxtrace.event.SnapshotEvent;
+import io.boxtrace.event.Task;
+import io.boxtrace.event.TracedEvent;
+import io.boxtrace.pipeline.Enricher;
+import io.boxtrace.source.procfs.CgroupPath;
+import io.boxtrace.source.procfs.ProcReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Attributes every process to its container, starting from the kernel's facts: the cgroup path
+ * (re-read at each exec, since {@code runc exec} moves the process in before it execs), then the
+ * pid namespace (a process that entered with nsenter/setns keeps a host cgroup but shares the
+ * container's pid namespace), then, for a process in a pid namespace no known container owns, a
+ * stable id of its own ({@code pidns-<inode>} or its cgroup's name). Names and images are asked of
+ * the runtime once per container ({@link ContainerMetadata}). Emits container start (first process
+ * seen) and stop (last process gone) events.
+ *
+ * <p>Owned by the pipeline thread: not thread-safe.
+ */
+public final class ContainerRegistry implements Enricher {
+
+    private final ProcReader proc;
+    private final ContainerMetadata metadata;
+    private final Map<String, ContainerInfo> byId = new HashMap<>();
+    private final Map<Integer, ContainerInfo> byPid = new HashMap<>();
+    private final Map<Long, ContainerInfo> byPidNs = new HashMap<>();
+    private final Map<String, Integer> liveCount = new HashMap<>();
+    private final List<TracedEvent> pending = new ArrayList<>();
+
+    public ContainerRegistry(ProcReader proc, ContainerMetadata metadata) {
+        this.proc = proc;
+        this.metadata = metadata;
+    }
+
+    @Override
+    public TracedEvent enrich(TracedEvent t) {
+        Event e = t.event();
+        ProcessInfo p = t.process();
+        ContainerInfo c = switch (e) {
+            case SnapshotEvent s -> track(s.process().pid(), resolve(s.process(), s.process().cgroup(), 0), e.timeNs());
+            case ForkEvent f -> f.isThread() ? byPid.get(f.parent().pid())
+                    : track(f.childPid(), byPid.get(f.parent().pid()), e.timeNs());
+            case ExecEvent x -> x.failed() ? byPid.get(x.task().pid()) : track(x.task().pid(), atExec(x, p), e.timeNs());
+            case ExitEvent x -> x.task().isThread() ? byPid.get(x.task().pid()) : untrack(x.task().pid(), e.timeNs());
+            default -> p == null ? null : byPid.get(p.pid());
+        };
+        return c == null ? t : t.withContainer(c);
+    }
+
+    @Override
+    public List<TracedEvent> drainExtra() {
+        if (pending.isEmpty()) {
+            return List.of();
+        }
+        List<TracedEvent> out = List.copyOf(pending);
+        pending.clear();
+        return out;
+    }
+
+    /** At exec the process's cgroup and namespaces are its own for sure: read them again. */
+    private ContainerInfo atExec(ExecEvent x, ProcessInfo p) {
+        int pid = x.task().pid();
+        String cgroup = proc.cgroup(pid).map(CgroupPath::choose).orElse(p == null ? null : p.cgroup());
+        long pidNs = x.task().pidNs() != 0 ? x.task().pidNs()
+                : proc.namespaceInode(pid, "pid").orElse(p == null ? 0L : p.pidNamespace());
+        int nsDepth = x.task().nsPid() != Task.UNKNOWN && x.task().nsPid() != pid ? 2
+                : proc.status(pid).map(s -> s.nsPids().size()).orElse(p == null ? 1 : Math.max(1, p.nsPids().size()));
+        ContainerInfo c = resolve(cgroup, pidNs, nsDepth);
+        return c != null ? c : byPid.get(pid);
+    }
+
+    private ContainerInfo resolve(ProcessInfo p, String cgroup, int unused) {
+        return resolve(cgroup, p.pidNamespace(), Math.max(1, p.nsPids().size()));
+    }
+
+    /** cgroup path first, then a known pid namespace, then a container of its own when nested in a pid namespace. */
+    ContainerInfo resolve(String cgroup, long pidNs, int nsDepth) {
+        Optional<CgroupRef> ref = CgroupParser.parse(cgroup);
+        if (ref.isPresent()) {
+            ContainerInfo c = info(ref.get(), cgroup);
+            if (pidNs != 0 && nsDepth > 1) {
+                byPidNs.putIfAbsent(pidNs, c);
+            }
+            return c;
+        }
+        if (pidNs != 0 && byPidNs.containsKey(pidNs)) {
+            return byPidNs.get(pidNs);
+        }
+        if (nsDepth > 1 && pidNs != 0) {
+            String name = cgroup == null || cgroup.equals("/") ? null : Path.of(cgroup).getFileName().toString();
+            String id = name != null ? name : "pidns-" + pidNs;
+            ContainerInfo c = byId.computeIfAbsent(id, k -> new ContainerInfo(k, name, null, directRuntime(k), Map.of(),
+                    null, cgroup));
+            byPidNs.put(pidNs, c);
+            return c;
+        }
+        return null;
+    }
+
+    /** runc and crun used directly keep their state under /run/<runtime>/<id>. */
+    private static String directRuntime(String id) {
+        if (Files.isDirectory(Path.of("/run/runc", id))) {
+            return "runc";
+        }
+        if (Files.isDirectory(Path.of("/run/crun", id))) {
+            return "crun";
+        }
+        return "unknown";
+    }
+
+    private ContainerInfo info(CgroupRef ref, String cgroup) {
+        ContainerInfo known = byId.get(ref.id());
+        if (known != null) {
+            return known;
+        }
+        ContainerInfo parent = ref.parent() == null ? null : info(ref.parent(), null);
+        ContainerMeta meta = metadata.lookup(ref).orElse(null);
+        Map<String, String> labels = new HashMap<>(meta == null ? Map.of() : meta.labels());
+        if (ref.podUid() != null) {
+            labels.putIfAbsent("io.kubernetes.pod.uid", ref.podUid());
+        }
+        ContainerInfo c = new ContainerInfo(meta != null ? meta.id() : ref.id(), meta == null ? null : meta.name(),
+                meta == null ? null : meta.image(), ref.runtime(), labels, parent, cgroup);
+        byId.put(ref.id(), c);
+        return c;
+    }
+
+    private ContainerInfo track(int pid, ContainerInfo c, long timeNs) {
+        ContainerInfo old = byPid.put(pid, c);
+        if (old == c) {
+            return c;
+        }
+        if (old != null) {
+            release(old, timeNs);
+        }
+        if (c != null && liveCount.merge(c.id(), 1, Integer::sum) == 1) {
+            pending.add(TracedEvent.bare(new ContainerEvent(timeNs, ContainerEvent.Kind.START, c)));
+        }
+        return c;
+    }
+
+    private ContainerInfo untrack(int pid, long timeNs) {
+        ContainerInfo c = byPid.remove(pid);
+        if (c != null) {
+            release(c, timeNs);
+        }
+        return c;
+    }
+
+    private void release(ContainerInfo c, long timeNs) {
+        Integer left = liveCount.merge(c.id(), -1, Integer::sum);
+        if (left != null && left <= 0) {
+            liveCount.remove(c.id());
+            pending.add(TracedEvent.bare(new ContainerEvent(timeNs, ContainerEvent.Kind.STOP, c)));
+        }
+    }
+
+    /** The container a live pid is attributed to, or null on the host. */
+    public ContainerInfo containerOf(int pid) {
+        return byPid.get(pid);
+    }
+
+    /** Containers with live processes now. */
+    public List<ContainerInfo> live() {
+        return liveCount.keySet().stream().map(id -> byPid.values().stream().filter(c -> c != null && c.id().equals(id))
+                .findFirst().orElse(null)).filter(java.util.Objects::nonNull).toList();
+    }
+}

@@ -1,0 +1,206 @@
+package io.boxtrace.internal.ffm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A loaded eBPF object: its programs attached, its maps reachable by name, and at most one ring
+ * buffer consumer. Owns every native resource it creates (object, links, ring buffer, upcall) and
+ * releases them in {@link #close}.
+ *
+ * <p>Thread-safety: open, attach and close from one thread; {@link #poll} from one reader thread
+ * (its callback runs there); map updates from any thread (the kernel serialises them).
+ */
+public final class BpfObject implements AutoCloseable {
+
+    private final LibBpf.Handles lib;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment capture = LibBpf.newCapture(arena);
+    private final MemorySegment object;
+    private final List<MemorySegment> links = new ArrayList<>();
+    private MemorySegment ring = MemorySegment.NULL;
+    private Consumer<ByteBuffer> onRecord;
+    private boolean closed;
+
+    private BpfObject(LibBpf.Handles lib, MemorySegment object) {
+        this.lib = lib;
+        this.object = object;
+    }
+
+    /** Opens (parses, does not load) an object file held in memory. */
+    public static BpfObject open(byte[] elf) throws NativeException {
+        LibBpf.Handles lib = LibBpf.handles();
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment cap = LibBpf.newCapture(tmp);
+            // libbpf keeps pointing into the buffer while the object lives: give it global memory.
+            MemorySegment buf = Arena.global().allocate(elf.length, 8);
+            MemorySegment.copy(elf, 0, buf, ValueLayout.JAVA_BYTE, 0, elf.length);
+            MemorySegment obj = (MemorySegment) lib.openMem.invokeExact(cap, buf, (long) elf.length, MemorySegment.NULL);
+            if (obj.equals(MemorySegment.NULL)) {
+                throw new NativeException("bpf_object__open_mem", LibBpf.errno(cap));
+            }
+            return new BpfObject(lib, obj);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Creates the maps and loads the programs through the verifier. */
+    public void load() throws NativeException {
+        int rc = call(() -> (int) lib.load.invokeExact(object));
+        if (rc < 0) {
+            throw new NativeException("bpf_object__load", -rc);
+        }
+    }
+
+    /** Attaches every program by its section name (tp/..., tp_btf/...). */
+    public void attachAll() throws NativeException {
+        MemorySegment prog = MemorySegment.NULL;
+        while (true) {
+            MemorySegment cur = prog;
+            prog = call(() -> (MemorySegment) lib.nextProgram.invokeExact(object, cur));
+            if (prog.equals(MemorySegment.NULL)) {
+                return;
+            }
+            MemorySegment p = prog;
+            MemorySegment link = call(() -> (MemorySegment) lib.attach.invokeExact(capture, p));
+            if (link.equals(MemorySegment.NULL)) {
+                MemorySegment name = call(() -> (MemorySegment) lib.programName.invokeExact(p));
+                throw new NativeException("attaching " + name.reinterpret(256).getString(0), LibBpf.errno(capture));
+            }
+            links.add(link);
+        }
+    }
+
+    /** The file descriptor of a map, by its name in the C source. */
+    public int mapFd(String name) {
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment cname = tmp.allocateFrom(name);
+            MemorySegment map = call(() -> (MemorySegment) lib.findMap.invokeExact(object, cname));
+            if (map.equals(MemorySegment.NULL)) {
+                throw new IllegalArgumentException("no map " + name + " in the BPF object");
+            }
+            return call(() -> (int) lib.mapFd.invokeExact(map));
+        }
+    }
+
+    /** Sets key to value in a map (both in the map's native layout, little-endian on x86-64). */
+    public void update(int mapFd, byte[] key, byte[] value) throws NativeException {
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment cap = LibBpf.newCapture(tmp);
+            MemorySegment k = tmp.allocateFrom(ValueLayout.JAVA_BYTE, key);
+            MemorySegment v = tmp.allocateFrom(ValueLayout.JAVA_BYTE, value);
+            int rc = call(() -> (int) lib.updateElem.invokeExact(cap, mapFd, k, v, 0L));
+            if (rc != 0) {
+                throw new NativeException("bpf_map_update_elem", LibBpf.errno(cap));
+            }
+        }
+    }
+
+    /** Reads key's value into valueOut (sized for the map's value, times CPUs for per-CPU maps); false if absent. */
+    public boolean lookup(int mapFd, byte[] key, byte[] valueOut) {
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment cap = LibBpf.newCapture(tmp);
+            MemorySegment k = tmp.allocateFrom(ValueLayout.JAVA_BYTE, key);
+            MemorySegment v = tmp.allocate(valueOut.length, 8);
+            boolean found = call(() -> (int) lib.lookupElem.invokeExact(cap, mapFd, k, v)) == 0;
+            if (found) {
+                MemorySegment.copy(v, ValueLayout.JAVA_BYTE, 0, valueOut, 0, valueOut.length);
+            }
+            return found;
+        }
+    }
+
+    public int possibleCpus() {
+        return call(() -> (int) lib.possibleCpus.invokeExact());
+    }
+
+    /**
+     * Sets up the consumer of a ring buffer map. The callback runs on the thread that calls
+     * {@link #poll}, with a view of the record valid only during the call; it must not throw.
+     */
+    public void ringBuffer(int mapFd, Consumer<ByteBuffer> callback) throws NativeException {
+        this.onRecord = callback;
+        try {
+            MethodHandle target = MethodHandles.lookup().findVirtual(BpfObject.class, "sample",
+                    MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class, long.class)).bindTo(this);
+            MemorySegment stub = Linker.nativeLinker().upcallStub(target, FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), arena);
+            ring = (MemorySegment) lib.ringNew.invokeExact(capture, mapFd, stub, MemorySegment.NULL, MemorySegment.NULL);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        if (ring.equals(MemorySegment.NULL)) {
+            throw new NativeException("ring_buffer__new", LibBpf.errno(capture));
+        }
+    }
+
+    @SuppressWarnings("unused") // called from native code by ring_buffer__poll
+    private int sample(MemorySegment ctx, MemorySegment data, long size) {
+        try {
+            onRecord.accept(data.reinterpret(size).asByteBuffer().order(ByteOrder.nativeOrder()));
+        } catch (Throwable t) {
+            // An exception must never unwind into native code; the consumer counts its own errors.
+        }
+        return 0;
+    }
+
+    /** Consumes what is in the ring buffer, waiting up to timeoutMs; returns records consumed or a negative errno. */
+    public int poll(int timeoutMs) {
+        return call(() -> (int) lib.ringPoll.invokeExact(ring, timeoutMs));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (MemorySegment l : links) {
+            call(() -> (int) lib.linkDestroy.invokeExact(l));
+        }
+        links.clear();
+        if (!ring.equals(MemorySegment.NULL)) {
+            MemorySegment r = ring;
+            call(() -> {
+                lib.ringFree.invokeExact(r);
+                return 0;
+            });
+        }
+        call(() -> {
+            lib.objectClose.invokeExact(object);
+            return 0;
+        });
+        arena.close();
+    }
+
+    @FunctionalInterface
+    private interface NativeCall<T> {
+        T run() throws Throwable;
+    }
+
+    private static <T> T call(NativeCall<T> c) {
+        try {
+            return c.run();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.boxtrace.source.ebpf;
+
+import static io.boxtrace.source.ebpf.RecordLayout.*;
+
+import io.boxtrace.event.Event;
+import io.boxtrace.event.ExecEvent;
+import io.boxtrace.event.ExitEvent;
+import io.boxtrace.event.ForkEvent;
+import io.boxtrace.event.Namespace;
+import io.boxtrace.event.NamespaceEvent;
+import io.boxtrace.event.Task;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Turns ring-buffer records (boxtrace.h) into events. Pure: a ByteBuffer in, events out, tested on
+ * records captured from the kernel. A fork that creates namespaces yields a NamespaceEvent (op
+ * CLONE) after the ForkEvent. argv bytes that are not UTF-8 become U+FFFD.
+ *
+ * <p>Stateless apart from counters; not thread-safe (one per reader thread).
+ */
+public final class RecordDecoder {
+
+    private final int maxArgs;
+    private long malformed;
+
+    /** @param maxArgs argv entries kept per exec; more are cut and the exec marked truncated */
+    public RecordDecoder(int maxArgs) {
+        this.maxArgs = maxArgs;
+    }
+
+    public void decode(ByteBuffer raw, Consumer<Event> out) {
+        ByteBuffer b = raw.duplicate().order(ByteOrder.nativeOrder());
+        int size = b.remaining();
+        if (size < HEADER_SIZE) {
+            malformed++;
+            return;
+        }
+        b = b.slice().order(ByteOrder.nativeOrder());
+        int type = b.getInt(H_TYPE);
+        long time = b.getLong(H_TIME_NS);
+        Task task = new Task(b.getInt(H_PID), b.getInt(H_TID), b.getInt(H_PPID), b.getInt(H_UID),
+                string(b, H_COMM, COMM_LEN), b.getLong(H_CGROUP_ID), b.getLong(H_PIDNS), b.getInt(H_NSPID));
+        switch (type) {
+            case BT_FORK -> {
+                if (size < FORK_SIZE) {
+                    malformed++;
+                    return;
+                }
+                long flags = b.getLong(F_CLONE_FLAGS);
+                ForkEvent f = new ForkEvent(time, task, b.getInt(F_CHILD_PID), b.getInt(F_CHILD_TID), flags);
+                out.accept(f);
+                List<Namespace> created = Namespace.fromCloneFlags(flags);
+                if (!created.isEmpty()) {
+                    Task child = new Task(f.childPid(), f.childTid(), task.pid(), task.uid(), task.comm(),
+                            task.cgroupId(), 0, b.getInt(F_CHILD_NSPID));
+                    out.accept(new NamespaceEvent(time, child, NamespaceEvent.Op.CLONE, created, null, null, 0, flags, 0));
+                }
+            }
+            case BT_EXEC, BT_EXEC_FAILED -> decodeExec(b, size, type, time, task, out);
+            case BT_EXIT -> {
+                if (size < EXIT_SIZE) {
+                    malformed++;
+                    return;
+                }
+                out.accept(ExitEvent.fromWaitStatus(time, task, b.getInt(X_STATUS)));
+            }
+            case BT_NAMESPACE -> decodeNamespace(b, size, time, task, out);
+            default -> malformed++;
+        }
+    }
+
+    private void decodeExec(ByteBuffer b, int size, int type, long time, Task task, Consumer<Event> out) {
+        if (size < E_ARGS) {
+            malformed++;
+            return;
+        }
+        int argsLen = Math.min(b.getInt(E_ARGS_LEN), size - E_ARGS);
+        boolean truncated = (b.getInt(E_FLAGS) & BT_EXEC_TRUNCATED) != 0;
+        List<String> args = new ArrayList<>();
+        int start = E_ARGS;
+        int end = E_ARGS + argsLen;
+        for (int i = E_ARGS; i < end; i++) {
+            if (b.get(i) == 0) {
+                if (args.size() == maxArgs) {
+                    truncated = true;
+                    break;
+                }
+                args.add(utf8(b, start, i - start));
+                start = i + 1;
+            }
+        }
+        if (start < end && args.size() < maxArgs) {
+            args.add(utf8(b, start, end - start)); // cut mid-argument by the byte limit
+            truncated = true;
+        }
+        int err = type == BT_EXEC_FAILED ? Math.max(1, b.getInt(E_ERR)) : 0;
+        out.accept(new ExecEvent(time, task, string(b, E_FILENAME, PATH_LEN), args, truncated, null, err,
+                ExecEvent.ArgvSource.KERNEL));
+    }
+
+    private void decodeNamespace(ByteBuffer b, int size, long time, Task task, Consumer<Event> out) {
+        if (size < NAMESPACE_SIZE) {
+            malformed++;
+            return;
+        }
+        long flags = b.getLong(N_FLAGS);
+        int result = b.getInt(N_RESULT);
+        NamespaceEvent.Op op;
+        String path = null;
+        String path2 = null;
+        switch (b.getInt(N_OP)) {
+            case BT_NS_UNSHARE -> op = NamespaceEvent.Op.UNSHARE;
+            case BT_NS_SETNS -> op = NamespaceEvent.Op.SETNS;
+            case BT_NS_PIVOT_ROOT -> {
+                op = NamespaceEvent.Op.PIVOT_ROOT;
+                path = string(b, N_PATH, PATH_LEN);
+                path2 = string(b, N_PATH2, PATH_LEN);
+            }
+            case BT_NS_CHROOT -> {
+                op = NamespaceEvent.Op.CHROOT;
+                path = string(b, N_PATH, PATH_LEN);
+            }
+            default -> {
+                malformed++;
+                return;
+            }
+        }
+        List<Namespace> kinds = op == NamespaceEvent.Op.UNSHARE || op == NamespaceEvent.Op.SETNS
+                ? Namespace.fromCloneFlags(flags) : List.of();
+        out.accept(new NamespaceEvent(time, task, op, kinds, path, path2, b.getLong(N_INODE), flags, result));
+    }
+
+    private static String string(ByteBuffer b, int offset, int max) {
+        int n = 0;
+        while (n < max && offset + n < b.limit() && b.get(offset + n) != 0) {
+            n++;
+        }
+        return utf8(b, offset, n);
+    }
+
+    private static String utf8(ByteBuffer b, int offset, int len) {
+        byte[] bytes = new byte[len];
+        b.get(offset, bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    public long malformed() {
+        return malformed;
+    }
+}

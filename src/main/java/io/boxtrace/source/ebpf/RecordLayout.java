@@ -1,0 +1,94 @@
+package io.boxtrace.source.ebpf;
+
+import java.util.Map;
+
+/**
+ * Byte offsets of the records in src/main/bpf/boxtrace.h (x86-64, natural alignment). Keep in
+ * sync with that header: RecordLayoutTest compares every offset and size here with the compiled
+ * object's BTF, so a drift fails the build rather than corrupting events.
+ */
+final class RecordLayout {
+
+    // enum bt_type
+    static final int BT_FORK = 1;
+    static final int BT_EXEC = 2;
+    static final int BT_EXEC_FAILED = 3;
+    static final int BT_EXIT = 4;
+    static final int BT_NAMESPACE = 5;
+    // enum bt_ns_op
+    static final int BT_NS_UNSHARE = 1;
+    static final int BT_NS_SETNS = 2;
+    static final int BT_NS_PIVOT_ROOT = 3;
+    static final int BT_NS_CHROOT = 4;
+    static final int BT_EXEC_TRUNCATED = 1;
+
+    static final int COMM_LEN = 16;
+    static final int PATH_LEN = 256;
+    static final int ARGS_MAX = 16384;
+
+    // struct bt_header
+    static final int H_TIME_NS = 0;
+    static final int H_CGROUP_ID = 8;
+    static final int H_PIDNS = 16;
+    static final int H_TYPE = 24;
+    static final int H_PID = 28;
+    static final int H_TID = 32;
+    static final int H_PPID = 36;
+    static final int H_UID = 40;
+    static final int H_NSPID = 44;
+    static final int H_COMM = 48;
+    static final int HEADER_SIZE = 64;
+
+    // struct bt_fork
+    static final int F_CLONE_FLAGS = 64;
+    static final int F_CHILD_PID = 72;
+    static final int F_CHILD_TID = 76;
+    static final int F_CHILD_NSPID = 80;
+    static final int FORK_SIZE = 88;
+
+    // struct bt_exit
+    static final int X_STATUS = 64;
+    static final int EXIT_SIZE = 72;
+
+    // struct bt_exec
+    static final int E_ERR = 64;
+    static final int E_FLAGS = 68;
+    static final int E_ARGS_LEN = 72;
+    static final int E_FILENAME = 80;
+    static final int E_ARGS = 336;
+    static final int EXEC_SIZE = E_ARGS + ARGS_MAX;
+
+    // struct bt_namespace
+    static final int N_FLAGS = 64;
+    static final int N_INODE = 72;
+    static final int N_OP = 80;
+    static final int N_RESULT = 84;
+    static final int N_PATH = 88;
+    static final int N_PATH2 = 344;
+    static final int NAMESPACE_SIZE = 600;
+
+    // struct bt_config
+    static final int C_MAX_ARG_BYTES = 0;
+    static final int C_FOLLOW_ENABLED = 4;
+    static final int C_CGROUP_ENABLED = 8;
+    static final int CONFIG_SIZE = 16;
+
+    private RecordLayout() {
+    }
+
+    /** Struct name → (member name → offset), with "$size" for the struct size: what the test checks. */
+    static Map<String, Map<String, Integer>> expected() {
+        return Map.of(
+                "bt_header", Map.of("time_ns", H_TIME_NS, "cgroup_id", H_CGROUP_ID, "pidns", H_PIDNS, "type", H_TYPE,
+                        "pid", H_PID, "tid", H_TID, "ppid", H_PPID, "uid", H_UID, "nspid", H_NSPID, "comm", H_COMM),
+                "bt_fork", Map.of("clone_flags", F_CLONE_FLAGS, "child_pid", F_CHILD_PID, "child_tid", F_CHILD_TID,
+                        "child_nspid", F_CHILD_NSPID, "$size", FORK_SIZE),
+                "bt_exit", Map.of("status", X_STATUS, "$size", EXIT_SIZE),
+                "bt_exec", Map.of("err", E_ERR, "flags", E_FLAGS, "args_len", E_ARGS_LEN, "filename", E_FILENAME,
+                        "args", E_ARGS, "$size", EXEC_SIZE),
+                "bt_namespace", Map.of("flags", N_FLAGS, "inode", N_INODE, "op", N_OP, "result", N_RESULT,
+                        "path", N_PATH, "path2", N_PATH2, "$size", NAMESPACE_SIZE),
+                "bt_config", Map.of("max_arg_bytes", C_MAX_ARG_BYTES, "follow_enabled", C_FOLLOW_ENABLED,
+                        "cgroup_enabled", C_CGROUP_ENABLED, "$size", CONFIG_SIZE));
+    }
+}
