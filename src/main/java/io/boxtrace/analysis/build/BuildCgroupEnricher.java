@@ -4,24 +4,34 @@ import io.boxtrace.event.ContainerInfo;
 import io.boxtrace.event.ExecEvent;
 import io.boxtrace.event.TracedEvent;
 import io.boxtrace.pipeline.Enricher;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntFunction;
 
 /**
- * Fills the container of exec events whose process runs in a build container, when no other
- * enricher did. Needed because runc moves its init process into the container's cgroup with a
- * plain write to cgroup.procs, which no process event reports: the process table still holds the
- * cgroup runc had at the fork ("/" under dockerd), so the cgroup is read again from /proc at the
- * exec of the step's command. Processes forked after that inherit the container through the
- * analysis's parent tracking, so only execs cost a read. A process gone before the read keeps no
- * container (counted in {@link #misses()}); so does one whose pid was reused by then (pid_max is
- * 32768 here and the pipeline can lag an exec storm): the lookup gets the process's start time to
- * check that /proc still shows the same process.
+ * Decides, for {@code boxtrace build} only, which build container an event's process is in, from
+ * facts about that very process, and replaces whatever container an earlier enricher put on the
+ * event (the general registry inherits containers at fork and falls back to pid-namespace inodes,
+ * which the kernel recycles: measured here, it put a later step's {@code cat} into the first step's
+ * container). Rules:
+ * <ul>
+ * <li>exec: the cgroup is read again from /proc — runc moves its init into the container cgroup with
+ *     a plain write to cgroup.procs, which no process event reports, so the process table still holds
+ *     runc's cgroup. The lookup checks that /proc/PID is still the process that started at the
+ *     event's start time (pid_max is 32768 here and the pipeline can lag an exec storm). With the eBPF
+ *     source the event also carries the kernel's cgroup id, remembered per build container, so a
+ *     process gone before the read is still placed;</li>
+ * <li>every other event: no container. The analysis follows forks from processes it already placed
+ *     (a child starts in its parent's cgroup) and exits by process identity.</li>
+ * </ul>
+ * {@link io.boxtrace.event.ContainerEvent}s keep their own container (it is in the event record).
  *
  * <p>Called on the pipeline thread only.
  */
 public final class BuildCgroupEnricher implements Enricher {
+
+    private static final int MAX_CGROUP_IDS = 4096;
 
     /** Reads the cgroup of a process from /proc, empty when that pid is gone or is another process now. */
     @FunctionalInterface
@@ -35,6 +45,12 @@ public final class BuildCgroupEnricher implements Enricher {
     }
 
     private final CgroupLookup cgroupOf;
+    private final Map<Long, ContainerInfo> byCgroupId = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, ContainerInfo> eldest) {
+            return size() > MAX_CGROUP_IDS;
+        }
+    };
     private long misses;
 
     public BuildCgroupEnricher(CgroupLookup cgroupOf) {
@@ -48,21 +64,23 @@ public final class BuildCgroupEnricher implements Enricher {
 
     @Override
     public TracedEvent enrich(TracedEvent t) {
-        if (t.container() != null || !(t.event() instanceof ExecEvent e) || e.failed() || t.process() == null) {
-            return t;
+        if (!(t.event() instanceof ExecEvent e) || e.failed() || t.process() == null) {
+            return t.container() == null ? t : t.withContainer(null);
         }
-        if (BuildCgroups.classify(t.process().cgroup()) != null) {
-            return t.withContainer(container(t.process().cgroup()));
-        }
+        long cgroupId = e.task().cgroupId();
         Optional<String> cgroup = cgroupOf.cgroup(e.task().pid(), t.process().startNs());
         if (cgroup.isEmpty()) {
             misses++;
-            return t;
+            return t.withContainer(cgroupId == 0 ? null : byCgroupId.get(cgroupId));
         }
         ContainerInfo c = container(cgroup.get());
-        return c == null ? t : t.withContainer(c);
+        if (c != null && cgroupId != 0) {
+            byCgroupId.put(cgroupId, c);
+        }
+        return t.withContainer(c);
     }
 
+    /** Execs whose process was gone (or was another process) before its cgroup could be read. */
     public long misses() {
         return misses;
     }

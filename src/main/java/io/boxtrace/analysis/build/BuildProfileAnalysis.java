@@ -73,11 +73,13 @@ public final class BuildProfileAnalysis implements Sink {
             clientTree.add(child.key());
         }
         TracedProcess tracedParent = parentKey == null ? null : processes.get(parentKey);
-        ContainerInfo c = buildContainer(t);
-        if (tracedParent != null && (c == null || c.id().equals(tracedParent.containerId))) {
-            // A fork inside the container: the child inherits the cgroup.
+        if (tracedParent != null) {
+            // A fork inside the container: the kernel starts the child in its parent's cgroup.
             track(child, f.parent().pid(), parentKey, tracedParent.containerId, true);
-        } else if (c != null) {
+            return;
+        }
+        ContainerInfo c = buildContainer(t);
+        if (c != null) {
             track(child, f.parent().pid(), parentKey, container(c, t).id, false);
         }
     }

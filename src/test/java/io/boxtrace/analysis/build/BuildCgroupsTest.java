@@ -61,15 +61,33 @@ class BuildCgroupsTest {
         assertThat(c.runtime()).isEqualTo("buildkit");
         assertThat(c.cgroup()).isEqualTo("/docker/buildkit/8tyec75qgp558al0hxj657vlv");
 
-        // Gone before the read: counted, event unchanged. A container already known is left alone.
+        // Gone before the read: counted, no container. Another enricher's guess is replaced.
         ProcessInfo gone = new ProcessInfo(new ProcessKey(5, 1), 1, 0, "x", null, List.of(), "/", "/", 0, List.of(5), Map.of(),
                 0, Task.UNKNOWN, 0, false);
         TracedEvent t = new TracedEvent(new ExecEvent(2, Task.ids(5, 5), "/x", List.of(), false, null, 0,
                 ExecEvent.ArgvSource.GONE), gone, null, null);
-        assertThat(enricher.enrich(t)).isSameAs(t);
+        assertThat(enricher.enrich(t).container()).isNull();
         assertThat(enricher.misses()).isEqualTo(1);
-        ContainerInfo known = new ContainerInfo("abc", "web", null, "docker", Map.of(), null, "/docker/abc");
-        TracedEvent withC = new TracedEvent(exec, init, null, known);
-        assertThat(enricher.enrich(withC)).isSameAs(withC);
+        ContainerInfo stale = new ContainerInfo("buildah-buildah1", null, null, "unknown", Map.of(), null, "/buildah-buildah1");
+        assertThat(enricher.enrich(new TracedEvent(exec, init, null, stale)).container().id())
+                .isEqualTo("8tyec75qgp558al0hxj657vlv");
+        assertThat(enricher.enrich(new TracedEvent(t.event(), gone, null, stale)).container()).isNull();
+    }
+
+    @Test
+    void enricherPlacesAGoneProcessByTheKernelsCgroupId() {
+        BuildCgroupEnricher enricher = BuildCgroupEnricher.byPid(pid -> pid == 10
+                ? Optional.of("/docker/buildkit/8tyec75qgp558al0hxj657vlv") : Optional.empty());
+        Task first = new Task(10, 10, 9, 0, "sh", 4242, 0, Task.UNKNOWN);
+        Task shortLived = new Task(11, 11, 10, 0, "cat", 4242, 0, Task.UNKNOWN);
+        ProcessInfo p10 = new ProcessInfo(new ProcessKey(10, 1), 9, 0, "sh", null, List.of(), "/", "/", 0, List.of(10),
+                Map.of(), 0, Task.UNKNOWN, 0, false);
+        ProcessInfo p11 = new ProcessInfo(new ProcessKey(11, 2), 10, 0, "cat", null, List.of(), "/", "/", 0, List.of(11),
+                Map.of(), 0, Task.UNKNOWN, 0, false);
+        enricher.enrich(new TracedEvent(new ExecEvent(3, first, "/bin/sh", List.of("/bin/sh"), false, "/", 0,
+                ExecEvent.ArgvSource.KERNEL), p10, null, null));
+        ContainerInfo c = enricher.enrich(new TracedEvent(new ExecEvent(4, shortLived, "/bin/cat", List.of("cat"), false, "/", 0,
+                ExecEvent.ArgvSource.KERNEL), p11, null, null)).container();
+        assertThat(c.id()).isEqualTo("8tyec75qgp558al0hxj657vlv");
     }
 }

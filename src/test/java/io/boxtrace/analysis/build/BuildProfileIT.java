@@ -62,9 +62,13 @@ class BuildProfileIT {
     }
 
     static Run boxtraceBuild(Path json, List<String> build) throws IOException, InterruptedException {
+        return boxtraceBuild("netlink", json, build);
+    }
+
+    static Run boxtraceBuild(String source, Path json, List<String> build) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-jar", Path.of("target/boxtrace.jar").toAbsolutePath().toString(),
-                "build", "--source", "netlink", "--json", json.toString(), "--"));
+                "build", "--source", source, "--json", json.toString(), "--"));
         cmd.addAll(build);
         Path out = Files.createTempFile("bt-build-out", ".txt");
         Path err = Files.createTempFile("bt-build-err", ".txt");
@@ -168,6 +172,26 @@ class BuildProfileIT {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
+    void ebpfSourceGivesEveryArgvFromTheKernel(Engine engine) throws Exception {
+        String tag = tag();
+        Path json = tmp.resolve("ebpf.json");
+        String dockerfile = multiStep(tag) + "RUN cat /proc/self/cgroup && ls /bin/busybox\n";
+        Run r = boxtraceBuild("ebpf", json, engine.command(dockerfile("ebpf", dockerfile), image(tag), true));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("events from ebpf");
+        List<JsonNode> runs = runSteps(r.profile());
+        assertMultiStepCommands(runs.subList(0, 3), tag);
+        // Commands that live a millisecond keep their argv too: read in the kernel at exec.
+        JsonNode sh = only(runs.get(3).get("processes"));
+        assertThat(args(sh)).containsExactly("/bin/sh", "-c", "cat /proc/self/cgroup && ls /bin/busybox");
+        assertThat(sh.has("args_source")).isFalse();
+        assertThat(list(sh.get("children"))).extracting(BuildProfileIT::args)
+                .containsExactly(List.of("cat", "/proc/self/cgroup"), List.of("ls", "/bin/busybox"));
+        assertThat(r.profile().get("notices")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
     void failingStepNamesTheCommandAndItsExitCode(Engine engine) throws Exception {
         String tag = tag();
         Path dir = dockerfile("fail", "FROM boxtrace-test/busybox:latest\n"
@@ -214,7 +238,7 @@ class BuildProfileIT {
     @EnumSource(Engine.class)
     void twoConcurrentBuildsWithIdenticalRunLinesAreNeverMixed(Engine engine) throws Exception {
         String tag = tag();
-        String run = "RUN sleep 3 && sleep 0.5";
+        String run = "RUN sleep 6 && sleep 0.5";
         Path a = dockerfile("a", "FROM boxtrace-test/busybox:latest\nENV WHO=a-" + tag + "\n" + run + "\n");
         Path b = dockerfile("b", "FROM boxtrace-test/busybox:latest\nENV WHO=b-" + tag + "\n" + run + "\n");
         Path ja = tmp.resolve("a.json");
@@ -239,7 +263,7 @@ class BuildProfileIT {
         for (JsonNode s : List.of(sa, sb)) {
             JsonNode sh = only(s.get("processes"));
             assertThat(list(sh.get("children"))).as(s.toString()).extracting(BuildProfileIT::args)
-                    .containsExactly(List.of("sleep", "3"), List.of("sleep", "0.5"));
+                    .containsExactly(List.of("sleep", "6"), List.of("sleep", "0.5"));
         }
         // The two steps really overlapped in time.
         long aStart = java.time.Instant.parse(ra.profile().get("started_at").asText()).toEpochMilli();
