@@ -54,9 +54,15 @@ public final class BuildProfileAnalysis implements Sink {
             case ExecEvent e -> onExec(e, t);
             case ExitEvent x -> onExit(x, t);
             case ContainerEvent c -> onContainer(c);
+            case io.boxtrace.event.CommEvent c -> {
+                TracedProcess tp = t.process() == null || c.task().isThread() ? null : processes.get(t.process().key());
+                if (tp != null && c.comm() != null) {
+                    tp.lastComm = c.comm();
+                }
+            }
             case SnapshotEvent s -> onSnapshot(s, t);
             default -> {
-                // comm, id changes, namespaces and losses do not change a build profile
+                // id changes, namespaces and losses do not change a build profile
             }
         }
     }
@@ -130,6 +136,9 @@ public final class BuildProfileAnalysis implements Sink {
         }
         TracedProcess tp = processes.get(t.process().key());
         if (tp != null) {
+            if (x.task().comm() != null) {
+                tp.lastComm = x.task().comm();
+            }
             tp.exitNs = x.timeNs();
             tp.exitCode = x.exitCode();
             tp.signal = x.signal();

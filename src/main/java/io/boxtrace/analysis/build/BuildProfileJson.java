@@ -100,6 +100,8 @@ public final class BuildProfileJson {
         g.writeEndArray();
         if (c.argvLost()) {
             g.writeBooleanField("argv_lost", true);
+        }
+        if (c.args().isEmpty()) {
             g.writeStringField("comm", c.comm());
         }
         if (c.argvFromBuilder()) {

@@ -103,7 +103,7 @@ public final class BuildProfileRenderer {
 
     private String argv(CommandNode c) {
         if (c.args().isEmpty()) {
-            return (c.comm() == null ? "?" : c.comm()) + (c.argvLost() ? style.yellow(" (argv lost)") : "");
+            return (c.comm() == null ? "?" : c.comm()) + (c.argvLost() ? style.yellow(" (argv lost)") : style.dim(" (no exec)"));
         }
         return ArgvFormat.join(c.args());
     }

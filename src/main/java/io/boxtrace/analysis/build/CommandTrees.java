@@ -67,7 +67,7 @@ final class CommandTrees {
         List<TracedProcess> kids = new ArrayList<>(children.getOrDefault(p, List.of()));
         kids.sort(Comparator.comparingLong(k -> k.key.startNs()));
         List<TracedProcess.Image> images = p.images.isEmpty()
-                ? List.of(new TracedProcess.Image(p.startNs(), List.of(), false, null, false)) : p.images;
+                ? List.of(new TracedProcess.Image(p.startNs(), List.of(), false, p.lastComm, false)) : p.images;
         return image(p, images, 0, p.startNs(), kids, children);
     }
 

@@ -26,6 +26,8 @@ final class TracedProcess {
     /** True when the fork happened inside the container (its parent is traced there too). */
     final boolean forkedInside;
     final List<Image> images = new ArrayList<>();
+    /** The latest task name (exit, prctl): names a child that never exec'd (busybox runs NOEXEC applets such as ls in a fork). */
+    String lastComm;
     long exitNs;
     int exitCode = -1;
     int signal;

@@ -78,6 +78,13 @@ final class BuildEvents {
         send(new TracedEvent(e, p, table.get(p.ppid()), container(p.cgroup())));
     }
 
+    /** An exit whose task name was changed without an exec (busybox NOEXEC applets call prctl). */
+    void exitRenamed(double ms, int pid, int code, String comm) {
+        ProcessInfo p = table.get(pid);
+        Task t = new Task(pid, pid, p.ppid(), 0, comm, 0, 0, Task.UNKNOWN);
+        send(new TracedEvent(new ExitEvent(at(ms), t, code, 0, false), p, table.get(p.ppid()), container(p.cgroup())));
+    }
+
     private void send(TracedEvent t) {
         analysis.accept(t);
     }

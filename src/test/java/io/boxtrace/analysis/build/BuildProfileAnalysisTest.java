@@ -254,8 +254,7 @@ class BuildProfileAnalysisTest {
         ev.exit(943, 103, 0);
         ev.exit(944, 102, 0);
         ev.fork(945, 101, 104);
-        ev.exec(946, 104, "ls", "/nonexistent");
-        ev.exit(948, 104, 1);
+        ev.exitRenamed(948, 104, 1, "ls"); // busybox runs the ls applet in the fork, without exec
         ev.exit(949, 101, 1);
         out.accept(at(960), "#7 ERROR: executor failed running [/bin/sh -c " + cmd + "]: exit code: 1");
 
@@ -268,7 +267,10 @@ class BuildProfileAnalysisTest {
         assertThat(inner.children().getFirst().durationNs()).isEqualTo(400_000_000L);
         assertThat(p.failedStep()).contains(run);
         assertThat(BuildProfile.failedCommand(run)).hasValueSatisfying(c -> {
-            assertThat(c.args()).containsExactly("ls", "/nonexistent");
+            assertThat(c.pid()).isEqualTo(104);
+            assertThat(c.args()).isEmpty();
+            assertThat(c.comm()).isEqualTo("ls");
+            assertThat(c.argvLost()).isFalse();
             assertThat(c.exitCode()).isEqualTo(1);
         });
         assertThat(run.step().exitCode()).isEqualTo(1);
