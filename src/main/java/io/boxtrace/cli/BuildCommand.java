@@ -112,14 +112,33 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
         var clock = session.clock();
         // /proc start times have USER_HZ (10 ms) resolution; a reused pid started much later.
         long tolerance = 30_000_000L;
-        return (pid, startNs) -> {
-            java.util.function.IntPredicate sameProcess = p -> proc.stat(p)
-                    .filter(st -> Math.abs(clock.bootToMono(st.startBootNs()) - startNs) <= tolerance).isPresent();
-            if (!sameProcess.test(pid)) {
-                return java.util.Optional.empty();
+        return new BuildCgroupEnricher.CgroupLookup() {
+            @Override
+            public java.util.Optional<String> cgroup(int pid, long startNs) {
+                java.util.function.IntPredicate sameProcess = p -> proc.stat(p)
+                        .filter(st -> Math.abs(clock.bootToMono(st.startBootNs()) - startNs) <= tolerance).isPresent();
+                if (!sameProcess.test(pid)) {
+                    return java.util.Optional.empty();
+                }
+                var cgroup = proc.cgroup(pid).map(CgroupPath::choose);
+                return sameProcess.test(pid) ? cgroup : java.util.Optional.empty();
             }
-            var cgroup = proc.cgroup(pid).map(CgroupPath::choose);
-            return sameProcess.test(pid) ? cgroup : java.util.Optional.empty();
+
+            /** The v2 cgroup id is the inode of its directory: /sys/fs/cgroup/unified on hybrid hosts, else /sys/fs/cgroup. */
+            @Override
+            public long cgroupId(String path) {
+                for (String root : List.of("/sys/fs/cgroup/unified", "/sys/fs/cgroup")) {
+                    Path dir = Path.of(root + path);
+                    try {
+                        if (Files.isDirectory(dir) && Files.exists(Path.of(root, "cgroup.controllers"))) {
+                            return ((Number) Files.getAttribute(dir, "unix:ino")).longValue();
+                        }
+                    } catch (IOException | UnsupportedOperationException e) {
+                        return 0;
+                    }
+                }
+                return 0;
+            }
         };
     }
 

@@ -20,8 +20,10 @@ import java.util.function.IntFunction;
  *     a plain write to cgroup.procs, which no process event reports, so the process table still holds
  *     runc's cgroup. The lookup checks that /proc/PID is still the process that started at the
  *     event's start time (pid_max is 32768 here and the pipeline can lag an exec storm). With the eBPF
- *     source the event also carries the kernel's cgroup id, remembered per build container, so a
- *     process gone before the read is still placed;</li>
+ *     source the event also carries the kernel's cgroup id at the exec: when it is the id of the path
+ *     read (the directory's inode), it is remembered for that build container, so a process gone
+ *     before the read is still placed; when it is not, the process moved after its exec and the
+ *     remembered id decides;</li>
  * <li>every other event: no container. The analysis follows forks from processes it already placed
  *     (a child starts in its parent's cgroup) and exits by process identity.</li>
  * </ul>
@@ -42,6 +44,11 @@ public final class BuildCgroupEnricher implements Enricher {
          * @return its cgroup path as {@code CgroupPath.choose} picks it, or empty
          */
         Optional<String> cgroup(int pid, long startNs);
+
+        /** The cgroup v2 id (the directory's inode) of a cgroup path, 0 when unknown. */
+        default long cgroupId(String path) {
+            return 0;
+        }
     }
 
     private final CgroupLookup cgroupOf;
@@ -74,8 +81,16 @@ public final class BuildCgroupEnricher implements Enricher {
             return t.withContainer(cgroupId == 0 ? null : byCgroupId.get(cgroupId));
         }
         ContainerInfo c = container(cgroup.get());
-        if (c != null && cgroupId != 0) {
-            byCgroupId.put(cgroupId, c);
+        if (cgroupId != 0) {
+            long now = cgroupOf.cgroupId(cgroup.get());
+            if (now != 0 && now != cgroupId) {
+                // The process changed cgroup between its exec and this read (runc init exec'd on the
+                // host, then moved into the container): the kernel's id at the exec is the truth.
+                return t.withContainer(byCgroupId.get(cgroupId));
+            }
+            if (c != null && now == cgroupId) {
+                byCgroupId.put(cgroupId, c);
+            }
         }
         return t.withContainer(c);
     }

@@ -76,8 +76,17 @@ class BuildCgroupsTest {
 
     @Test
     void enricherPlacesAGoneProcessByTheKernelsCgroupId() {
-        BuildCgroupEnricher enricher = BuildCgroupEnricher.byPid(pid -> pid == 10
-                ? Optional.of("/docker/buildkit/8tyec75qgp558al0hxj657vlv") : Optional.empty());
+        BuildCgroupEnricher enricher = new BuildCgroupEnricher(new BuildCgroupEnricher.CgroupLookup() {
+            @Override
+            public Optional<String> cgroup(int pid, long startNs) {
+                return pid == 10 ? Optional.of("/docker/buildkit/8tyec75qgp558al0hxj657vlv") : Optional.empty();
+            }
+
+            @Override
+            public long cgroupId(String path) {
+                return 4242; // the directory's inode is the id the kernel reported at the exec
+            }
+        });
         Task first = new Task(10, 10, 9, 0, "sh", 4242, 0, Task.UNKNOWN);
         Task shortLived = new Task(11, 11, 10, 0, "cat", 4242, 0, Task.UNKNOWN);
         ProcessInfo p10 = new ProcessInfo(new ProcessKey(10, 1), 9, 0, "sh", null, List.of(), "/", "/", 0, List.of(10),
@@ -89,5 +98,33 @@ class BuildCgroupsTest {
         ContainerInfo c = enricher.enrich(new TracedEvent(new ExecEvent(4, shortLived, "/bin/cat", List.of("cat"), false, "/", 0,
                 ExecEvent.ArgvSource.KERNEL), p11, null, null)).container();
         assertThat(c.id()).isEqualTo("8tyec75qgp558al0hxj657vlv");
+    }
+
+    @Test
+    void aProcessMovedAfterItsExecKeepsTheCgroupItHadAtTheExec() {
+        // runc init exec'd in the host cgroup (id 1) and was moved into the executor before the read.
+        BuildCgroupEnricher enricher = new BuildCgroupEnricher(new BuildCgroupEnricher.CgroupLookup() {
+            @Override
+            public Optional<String> cgroup(int pid, long startNs) {
+                return Optional.of("/docker/buildkit/8tyec75qgp558al0hxj657vlv");
+            }
+
+            @Override
+            public long cgroupId(String path) {
+                return 777;
+            }
+        });
+        ProcessInfo p = new ProcessInfo(new ProcessKey(20, 1), 19, 0, "runc", null, List.of(), "/", "/", 0, List.of(20),
+                Map.of(), 0, Task.UNKNOWN, 0, false);
+        ExecEvent onHost = new ExecEvent(3, new Task(20, 20, 19, 0, "runc", 1, 0, Task.UNKNOWN), "/usr/bin/runc",
+                List.of("runc", "init"), false, "/", 0, ExecEvent.ArgvSource.KERNEL);
+        assertThat(enricher.enrich(new TracedEvent(onHost, p, null, null)).container()).isNull();
+        // A host process with the same cgroup id whose /proc is gone is not put in the executor.
+        BuildCgroupEnricher gone = BuildCgroupEnricher.byPid(pid -> Optional.empty());
+        assertThat(gone.enrich(new TracedEvent(onHost, p, null, null)).container()).isNull();
+        // The exec inside the executor (id 777 = the directory's inode) is placed and remembered.
+        ExecEvent inside = new ExecEvent(4, new Task(20, 20, 19, 0, "sh", 777, 0, Task.UNKNOWN), "/bin/sh",
+                List.of("/bin/sh", "-c", "x"), false, "/", 0, ExecEvent.ArgvSource.KERNEL);
+        assertThat(enricher.enrich(new TracedEvent(inside, p, null, null)).container().id()).isEqualTo("8tyec75qgp558al0hxj657vlv");
     }
 }
