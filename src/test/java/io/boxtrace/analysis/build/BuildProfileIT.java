@@ -263,6 +263,8 @@ class BuildProfileIT {
         // Never mixed: no process appears in both profiles, and each has exactly its own step's tree.
         Set<Integer> pa = pids(sa);
         Set<Integer> pb = pids(sb);
+        assertThat(pa).as(ra.profile().toString()).isNotEmpty();
+        assertThat(pb).as(rb.profile().toString()).isNotEmpty();
         assertThat(pa).doesNotContainAnyElementsOf(pb);
         assertThat(sa.get("container").asText()).isNotEqualTo(sb.get("container").asText());
         for (JsonNode s : List.of(sa, sb)) {
