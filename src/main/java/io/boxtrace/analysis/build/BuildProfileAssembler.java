@@ -1,0 +1,185 @@
+package io.boxtrace.analysis.build;
+
+import io.boxtrace.analysis.build.StepProfile.Attribution;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Ties the steps the builder reported to the containers the analysis saw, and builds the
+ * {@link BuildProfile}. How a container is tied to a step depends on what each builder lets us
+ * know for certain (docs/build.md, "Attribution"):
+ * <ul>
+ * <li>classic: the step's {@code Running in <id>} is the container id, which is its cgroup: exact;</li>
+ * <li>podman: only containers whose processes descend from our podman process, in step order: exact
+ *     for Buildah's one-step-at-a-time execution;</li>
+ * <li>BuildKit: the executor id is random and never printed, so the container must have run inside
+ *     the step's window (announcement − slack … done + slack); among several candidates, the one whose
+ *     command is the step's RUN argv, then the closest start. Exact for one build at a time.</li>
+ * </ul>
+ * Stateless; call after the pipeline stopped.
+ */
+public final class BuildProfileAssembler {
+
+    /** BuildKit prints a vertex a little after its executor started when it was busy printing another. */
+    static final long WINDOW_SLACK_NS = 250_000_000L;
+    /**
+     * BuildKit prints durations to 0.1 s and its DONE line trails the executor's exit by tens of ms:
+     * two candidates closer than this to the step's timing cannot be told apart.
+     */
+    static final long AMBIGUITY_NS = 150_000_000L;
+
+    private BuildProfileAssembler() {
+    }
+
+    public static BuildProfile assemble(Builder builder, List<BuildStep> steps, BuildProfileAnalysis analysis,
+                                        List<String> command, Instant startedAt, long startNs, long endNs, int exitCode) {
+        List<ContainerActivity> all = analysis.containers().stream()
+                .filter(c -> c.firstStartNs() >= startNs - WINDOW_SLACK_NS && (endNs == 0 || c.firstStartNs() <= endNs))
+                .toList();
+        List<StepProfile> out = new ArrayList<>();
+        List<String> notices = new ArrayList<>();
+        Set<ContainerActivity> used = new HashSet<>();
+        if (builder == Builder.UNKNOWN || steps.isEmpty()) {
+            notices.add("the build output was not recognised as classic, BuildKit (plain progress) or podman output: "
+                    + "steps are unnamed, one per build container");
+            int i = 1;
+            for (ContainerActivity c : all.stream().filter(c -> !c.processes.isEmpty())
+                    .sorted(Comparator.comparingLong(ContainerActivity::firstStartNs)).toList()) {
+                BuildStep unnamed = new BuildStep(i++, null, null, false, c.firstStartNs(), c.lastExitNs(),
+                        null, null, null, -1, null, -1);
+                out.add(profile(unnamed, c, Attribution.UNNAMED));
+            }
+        } else {
+            for (BuildStep s : steps) {
+                Choice choice = s.cached() ? Choice.NONE : switch (builder) {
+                    case CLASSIC -> Choice.of(byContainerId(s, all), Attribution.CONTAINER_ID);
+                    case PODMAN -> Choice.of(nextOwn(s, all, used), Attribution.PROCESS_TREE);
+                    case BUILDKIT -> byWindow(s, all, used);
+                    case UNKNOWN -> Choice.NONE;
+                };
+                if (choice.container() != null) {
+                    used.add(choice.container());
+                }
+                if (choice.attribution() == Attribution.AMBIGUOUS) {
+                    notices.add("step " + s.position() + " (" + s.instruction() + "): several BuildKit executors ran the same "
+                            + "command at the same time (another build?); its commands are left out rather than guessed");
+                }
+                out.add(profile(s, choice.container(), choice.attribution()));
+            }
+        }
+        BuildProfile p = new BuildProfile(builder, command, startedAt, startNs, endNs, exitCode, out, notices);
+        long lost = p.lostArgvCount();
+        if (lost > 0) {
+            List<String> n = new ArrayList<>(notices);
+            n.add(lost + " command(s) ended before their argv could be read from /proc (proc connector source): "
+                    + "shown by pid and name only; the eBPF source reads argv in the kernel");
+            p = new BuildProfile(builder, command, startedAt, startNs, endNs, exitCode, out, n);
+        }
+        return p;
+    }
+
+    private static ContainerActivity byContainerId(BuildStep s, List<ContainerActivity> all) {
+        if (s.containerId() == null) {
+            return null;
+        }
+        return all.stream().filter(c -> c.runtime.equals("docker") && c.id.startsWith(s.containerId()))
+                .findFirst().orElse(null);
+    }
+
+    private static ContainerActivity nextOwn(BuildStep s, List<ContainerActivity> all, Set<ContainerActivity> used) {
+        if (!s.isRun()) {
+            return null;
+        }
+        return candidates(s, all, used).stream().filter(c -> c.runtime.equals("podman") && c.descendsFromClient)
+                .min(Comparator.comparingLong(ContainerActivity::firstStartNs)).orElse(null);
+    }
+
+    /** The container tied to a step, and how. */
+    private record Choice(ContainerActivity container, Attribution attribution) {
+        static final Choice NONE = new Choice(null, Attribution.NONE);
+
+        static Choice of(ContainerActivity c, Attribution how) {
+            return c == null ? NONE : new Choice(c, how);
+        }
+    }
+
+    /**
+     * BuildKit: the executors that ran inside the step's window; with several, those running the
+     * step's own argv; with several of those, the one whose start and end are closest to what the
+     * builder reported. When two are about as close (two builds running the same command at the
+     * same moment), the step is left ambiguous rather than given another build's processes.
+     */
+    private static Choice byWindow(BuildStep s, List<ContainerActivity> all, Set<ContainerActivity> used) {
+        if (!s.isRun()) {
+            return Choice.NONE;
+        }
+        List<ContainerActivity> fit = candidates(s, all, used).stream().filter(c -> c.runtime.equals("buildkit")).toList();
+        if (fit.size() <= 1) {
+            return Choice.of(fit.isEmpty() ? null : fit.getFirst(), Attribution.TIMING);
+        }
+        List<String> argv = s.runArgv();
+        List<ContainerActivity> same = fit.stream().filter(c -> c.firstArgs().equals(argv)).toList();
+        List<ContainerActivity> pick = new ArrayList<>(same.isEmpty() ? fit : same);
+        pick.sort(Comparator.comparingLong(c -> distance(s, c)));
+        if (pick.size() > 1 && distance(s, pick.get(1)) - distance(s, pick.get(0)) < AMBIGUITY_NS) {
+            return new Choice(null, Attribution.AMBIGUOUS);
+        }
+        return new Choice(pick.getFirst(), Attribution.TIMING_AND_COMMAND);
+    }
+
+    /** How far a container's lifetime is from the step's: start against done − duration, end against done. */
+    private static long distance(BuildStep s, ContainerActivity c) {
+        long d = Math.abs(c.firstStartNs() - expectedStart(s));
+        if (s.endNs() != 0 && c.lastExitNs() != 0) {
+            d += Math.abs(s.endNs() - c.lastExitNs());
+        }
+        return d;
+    }
+
+    /** Unused containers whose first process started inside the step's window. */
+    private static List<ContainerActivity> candidates(BuildStep s, List<ContainerActivity> all, Set<ContainerActivity> used) {
+        long from = Math.min(s.startNs(), expectedStart(s)) - WINDOW_SLACK_NS;
+        long to = s.endNs() == 0 ? Long.MAX_VALUE : s.endNs() + WINDOW_SLACK_NS;
+        return all.stream().filter(c -> !used.contains(c) && !c.processes.isEmpty())
+                .filter(c -> c.firstStartNs() >= from && c.firstStartNs() <= to).toList();
+    }
+
+    /** BuildKit: done − its own duration is when the vertex really started, even if announced late. */
+    private static long expectedStart(BuildStep s) {
+        if (s.builderDurationNs() >= 0 && s.endNs() != 0) {
+            return s.endNs() - s.builderDurationNs();
+        }
+        return s.startNs();
+    }
+
+    private static StepProfile profile(BuildStep s, ContainerActivity c, Attribution how) {
+        if (c == null) {
+            return new StepProfile(s, s.startNs(), Math.max(s.endNs(), s.startNs()), 0, 0, null, how, List.of());
+        }
+        List<CommandNode> roots = CommandTrees.build(c.snapshotProcesses());
+        List<String> stepArgv = s.runArgv();
+        if (stepArgv != null && !stepArgv.isEmpty() && roots.size() == 1 && roots.getFirst().args().isEmpty()) {
+            // The runtime execs exactly the RUN argv as the container's first program; the proc
+            // connector lost it (or read a later program's), the builder's output still says it.
+            roots = List.of(roots.getFirst().withArgsFromBuilder(stepArgv));
+        }
+        long first = roots.stream().mapToLong(CommandNode::startNs).min().orElse(c.firstStartNs());
+        long last = c.lastExitNs();
+        long stepStart = s.startNs() == 0 ? first : Math.min(s.startNs(), first);
+        if (s.builderDurationNs() >= 0 && s.endNs() != 0) {
+            stepStart = Math.min(stepStart, Math.max(s.endNs() - s.builderDurationNs(), 0));
+        }
+        // Set-up: from the step's announcement (or the runtime's fork of the container's init when the
+        // announcement came late) to the first command.
+        long setupFrom = c.runtimeForkNs != 0 ? Math.min(stepStart, c.runtimeForkNs) : stepStart;
+        long stepEnd = Math.max(s.endNs(), Math.max(last, c.stopNs));
+        long teardownTo = c.stopNs != 0 ? Math.max(c.stopNs, s.endNs()) : s.endNs();
+        long setup = Math.max(0, first - setupFrom);
+        long teardown = last == 0 || teardownTo == 0 ? 0 : Math.max(0, teardownTo - last);
+        return new StepProfile(s, Math.min(stepStart, setupFrom), stepEnd, setup, teardown, c.id, how, roots);
+    }
+}

@@ -1,0 +1,53 @@
+package io.boxtrace.analysis.build;
+
+import java.util.List;
+
+/**
+ * One build step with the commands it ran. Times are CLOCK_MONOTONIC ns.
+ *
+ * @param step        the step as the builder reported it (null fields for unnamed steps)
+ * @param startNs     start of the step: when the builder announced it, or its first process if earlier
+ * @param endNs       end of the step: when the builder reported it done, or its last exit if later
+ * @param setupNs     container set-up before the first command (announcement or runtime fork → first exec)
+ * @param teardownNs  after the last command exited until the step was reported done
+ * @param containerId the build container the commands ran in, or null
+ * @param attribution how the container was tied to this step
+ * @param processes   the top-level commands of the container, by start time
+ */
+public record StepProfile(BuildStep step, long startNs, long endNs, long setupNs, long teardownNs, String containerId,
+                          Attribution attribution, List<CommandNode> processes) {
+
+    public StepProfile {
+        processes = List.copyOf(processes);
+    }
+
+    /** How a container was tied to a step. Stable names in JSON. */
+    public enum Attribution {
+        /** no container (cached, metadata-only, or nothing seen) */
+        NONE,
+        /** classic: the container id the builder printed ({@code Running in <id>}) is the cgroup's */
+        CONTAINER_ID,
+        /** podman: the container's processes descend from the build command, and steps run one at a time */
+        PROCESS_TREE,
+        /** BuildKit: the executor ran inside the window the builder reported for this step */
+        TIMING,
+        /** BuildKit: several executors fitted the window; chosen by matching the step's command line */
+        TIMING_AND_COMMAND,
+        /** BuildKit: executors of other builds ran the same command at the same moment; left out, not guessed */
+        AMBIGUOUS,
+        /** the output was not recognised: one unnamed step per container */
+        UNNAMED;
+
+        public String jsonName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public long durationNs() {
+        return endNs > startNs ? endNs - startNs : 0;
+    }
+
+    public java.util.stream.Stream<CommandNode> commands() {
+        return processes.stream().flatMap(CommandNode::flatten);
+    }
+}

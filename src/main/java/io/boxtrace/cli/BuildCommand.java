@@ -1,0 +1,194 @@
+package io.boxtrace.cli;
+
+import io.boxtrace.analysis.build.BuildCgroupEnricher;
+import io.boxtrace.analysis.build.BuildHtmlWriter;
+import io.boxtrace.analysis.build.BuildOutputParser;
+import io.boxtrace.analysis.build.BuildProfile;
+import io.boxtrace.analysis.build.BuildProfileAnalysis;
+import io.boxtrace.analysis.build.BuildProfileAssembler;
+import io.boxtrace.analysis.build.BuildProfileJson;
+import io.boxtrace.analysis.build.BuildProfileRenderer;
+import io.boxtrace.analysis.build.BuildTraceWriter;
+import io.boxtrace.analysis.build.OutputTee;
+import io.boxtrace.event.ExitEvent;
+import io.boxtrace.sink.console.Style;
+import io.boxtrace.source.procfs.CgroupPath;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code boxtrace build}: runs an image build command, passes its output through, exits with its
+ * status, and prints a profile of every step and every command the builder ran (docs/build.md).
+ */
+@Command(name = "build", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Run an image build (docker build, DOCKER_BUILDKIT=0|1 docker build, podman build) and profile it: "
+                + "every step in order, the commands each step ran with their durations and exit codes, "
+                + "container set-up and tear-down, the slowest steps and commands.",
+                "Example: boxtrace build --json profile.json -- docker build --progress=plain -t app ."})
+public final class BuildCommand implements java.util.concurrent.Callable<Integer> {
+
+    private static final long EXIT_EVENT_WAIT_MS = 2000;
+
+    @Mixin
+    SourceMixin sourceOptions;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the profile as JSON to FILE.")
+    Path jsonFile;
+
+    @Option(names = "--trace", paramLabel = "FILE", description = "Also write a Chrome trace (chrome://tracing, Perfetto) to FILE.")
+    Path traceFile;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report to FILE.")
+    Path htmlFile;
+
+    @Option(names = "--attach", description = "Profile every build the host's engine runs until interrupted (not available yet).")
+    boolean attach;
+
+    @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The build command to run (after --).")
+    List<String> command = new ArrayList<>();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        if (attach) {
+            throw BoxtraceException.usage("--attach is not available yet; run the build under boxtrace: boxtrace build -- docker build ...");
+        }
+        if (command.isEmpty()) {
+            throw BoxtraceException.usage("a build command is required, e.g. boxtrace build -- docker build .");
+        }
+        CommandRunner.checkRunnable(command);
+        BuildOutputParser parser = BuildOutputParser.detecting();
+        BuildProfileAnalysis analysis = new BuildProfileAnalysis();
+        try (TraceSession session = TraceSession.open("boxtrace build", sourceOptions, err)) {
+            session.components().addEnricher(new BuildCgroupEnricher(cgroupLookup(session)));
+            session.sink(analysis);
+            CountDownLatch clientExit = new CountDownLatch(1);
+            // Set by this thread after the start, read on the pipeline thread.
+            java.util.concurrent.atomic.AtomicInteger client = new java.util.concurrent.atomic.AtomicInteger(-1);
+            session.observe(t -> {
+                if (t.event() instanceof ExitEvent x && !x.task().isThread() && x.task().pid() == client.get()) {
+                    clientExit.countDown();
+                }
+            });
+            session.start();
+            long startNs = System.nanoTime();
+            Process p = launch();
+            client.set((int) p.pid());
+            analysis.followClient((int) p.pid());
+            OutputTee out = OutputTee.start("build-stdout", p.getInputStream(), System.out, parser, System::nanoTime);
+            OutputTee errTee = OutputTee.start("build-stderr", p.getErrorStream(), System.err, parser, System::nanoTime);
+            int status = waitFor(p);
+            long endNs = System.nanoTime();
+            out.join(5000);
+            errTee.join(5000);
+            await(clientExit);
+            session.reportSummary(session.stop());
+            parser.finish(endNs);
+            BuildProfile profile = BuildProfileAssembler.assemble(parser.builder(), parser.steps(), analysis, command,
+                    session.clock().toInstant(startNs), startNs, endNs, status);
+            report(profile, spec.commandLine().getOut());
+            return status;
+        }
+    }
+
+    /** A process's cgroup from /proc, only while /proc/PID is still the process that started at startNs. */
+    private static BuildCgroupEnricher.CgroupLookup cgroupLookup(TraceSession session) {
+        var proc = session.components().proc();
+        var clock = session.clock();
+        // /proc start times have USER_HZ (10 ms) resolution; a reused pid started much later.
+        long tolerance = 30_000_000L;
+        return new BuildCgroupEnricher.CgroupLookup() {
+            @Override
+            public java.util.Optional<String> cgroup(int pid, long startNs) {
+                java.util.function.IntPredicate sameProcess = p -> proc.stat(p)
+                        .filter(st -> Math.abs(clock.bootToMono(st.startBootNs()) - startNs) <= tolerance).isPresent();
+                if (!sameProcess.test(pid)) {
+                    return java.util.Optional.empty();
+                }
+                var cgroup = proc.cgroup(pid).map(CgroupPath::choose);
+                return sameProcess.test(pid) ? cgroup : java.util.Optional.empty();
+            }
+
+            /** The v2 cgroup id is the inode of its directory: /sys/fs/cgroup/unified on hybrid hosts, else /sys/fs/cgroup. */
+            @Override
+            public long cgroupId(String path) {
+                for (String root : List.of("/sys/fs/cgroup/unified", "/sys/fs/cgroup")) {
+                    Path dir = Path.of(root + path);
+                    try {
+                        if (Files.isDirectory(dir) && Files.exists(Path.of(root, "cgroup.controllers"))) {
+                            return ((Number) Files.getAttribute(dir, "unix:ino")).longValue();
+                        }
+                    } catch (IOException | UnsupportedOperationException e) {
+                        return 0;
+                    }
+                }
+                return 0;
+            }
+        };
+    }
+
+    private Process launch() {
+        try {
+            return new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT).start();
+        } catch (IOException e) {
+            throw BoxtraceException.runtime("cannot run " + command.getFirst() + ": " + e.getMessage());
+        }
+    }
+
+    /** Like a shell: 128 + signal when the build command was killed (Process reports that already). */
+    private static int waitFor(Process p) {
+        while (true) {
+            try {
+                return p.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(EXIT_EVENT_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void report(BuildProfile profile, PrintWriter out) {
+        System.out.flush();
+        new BuildProfileRenderer(Style.forStdout()).render(profile, out);
+        write(jsonFile, w -> BuildProfileJson.write(profile, w));
+        write(traceFile, w -> BuildTraceWriter.write(profile, w));
+        write(htmlFile, w -> BuildHtmlWriter.write(profile, w));
+    }
+
+    private interface Output {
+        void to(Writer w) throws IOException;
+    }
+
+    private static void write(Path file, Output o) {
+        if (file == null) {
+            return;
+        }
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            o.to(w);
+        } catch (IOException e) {
+            throw BoxtraceException.runtime("cannot write " + file + ": " + TraceCommand.describe(e));
+        }
+    }
+}
