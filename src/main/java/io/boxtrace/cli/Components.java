@@ -138,14 +138,14 @@ public final class Components implements AutoCloseable {
                 if (missing != null) {
                     throw BoxtraceException.missing("the netlink source needs " + missing);
                 }
-                yield new ProcConnectorSource(proc);
+                yield new ProcConnectorSource(proc, clock::bootToMono);
             }
             case procfs -> procfs();
             case auto -> new AutoSource(List.of(
                     new AutoSource.Candidate("eBPF", null, () -> new EbpfSource(options), ebpfUnavailable(caps)),
                     new AutoSource.Candidate("proc connector (netlink)",
                             "argv read from /proc: short-lived processes may lose it",
-                            () -> new ProcConnectorSource(proc),
+                            () -> new ProcConnectorSource(proc, clock::bootToMono),
                             caps.missingForNetlink() == null ? null : "needs " + caps.missingForNetlink()),
                     new AutoSource.Candidate("/proc polling", "misses processes shorter than "
                             + ProcfsPollingSource.DEFAULT_INTERVAL_MS + " ms", this::procfs, null)), err, command);

@@ -236,6 +236,10 @@ public final class ContainerRegistry implements Enricher {
         Integer left = liveCount.merge(c.id(), -1, Integer::sum);
         if (left != null && left <= 0) {
             liveCount.remove(c.id());
+            // Its pid namespace and cgroup die with it, and the kernel reuses their inode numbers:
+            // forget them so a later container or host process is not taken for this one.
+            byPidNs.values().removeIf(x -> x == c);
+            byCgroupId.values().removeIf(x -> x == c);
             pending.add(TracedEvent.bare(new ContainerEvent(timeNs, ContainerEvent.Kind.STOP, c)));
         }
     }

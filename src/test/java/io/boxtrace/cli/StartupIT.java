@@ -52,7 +52,7 @@ class StartupIT {
         Path json = tmp.resolve("run.json");
         String name = tag + "-run";
         CliIT.Result r = CliIT.boxtrace("run", "--json", json.toString(), "--trace", tmp.resolve("run.trace.json").toString(),
-                "--", "docker", "run", "--rm", "--name", name, "boxtrace-test/busybox:latest", "sh", "-c", "exit 7");
+                "--", "docker", "run", "--rm", "--name", name, "boxtrace-test/busybox:latest", "sh", "-c", "sleep 0.3; exit 7");
         assertThat(r.exit()).as(r.err()).isEqualTo(7);
         JsonNode report = JSON.readTree(Files.readString(json));
         assertThat(report.get("runtime").asText()).isEqualTo("docker");
@@ -61,7 +61,7 @@ class StartupIT {
         assertThat(namespacesOf(report, "pivot_root")).isEmpty();
         assertThat(report.get("namespace_ops").toString()).contains("\"op\":\"pivot_root\"");
         assertThat(anyProcess(report.get("processes"), "\"init\"")).as("runc init").isTrue();
-        assertThat(anyProcess(report.get("processes"), "exit 7")).as("the user process").isTrue();
+        assertThat(anyProcess(report.get("processes"), "sleep 0.3; exit 7")).as("the user process").isTrue();
         assertThat(phaseNames(report)).containsSubsequence("client to daemon", "runtime create", "namespace set-up",
                 "root filesystem switch", "user process exec", "user process run", "tear-down");
         double total = 0;

@@ -17,10 +17,15 @@ import java.util.Optional;
  */
 final class ExecCompleter {
 
+    /** Tolerance for comparing /proc's 10 ms start-time ticks with the event's nanoseconds. */
+    private static final long START_SLACK_NS = 20_000_000L;
     private final ProcReader proc;
+    private final java.util.function.LongUnaryOperator bootToMono;
 
-    ExecCompleter(ProcReader proc) {
+    /** @param bootToMono converts /proc start times (CLOCK_BOOTTIME) to the events' clock */
+    ExecCompleter(ProcReader proc, java.util.function.LongUnaryOperator bootToMono) {
         this.proc = proc;
+        this.bootToMono = bootToMono;
     }
 
     ExecEvent complete(ExecEvent raw) {
@@ -44,6 +49,12 @@ final class ExecCompleter {
             // Exited between the reads: the cmdline we got is still this process's own.
             return new ExecEvent(raw.timeNs(), raw.task(), exe.get(), cmdline.get(), false, cwd.orElse(null), 0,
                     ExecEvent.ArgvSource.PROC);
+        }
+        // The pid may already belong to a process started after this exec (pids wrap under storms):
+        // a start time later than the event means what was read is someone else's.
+        Optional<io.boxtrace.source.procfs.ProcStat> stat = proc.stat(pid);
+        if (stat.isPresent() && bootToMono.applyAsLong(stat.get().startBootNs()) > raw.timeNs() + START_SLACK_NS) {
+            return raw;
         }
         ProcStatus s = status.get();
         int nsPid = s.nsPids().isEmpty() ? Task.UNKNOWN : s.nsPids().getLast();

@@ -33,6 +33,7 @@ public final class ProcConnectorSource implements EventSource {
     private static final int MAX_DATAGRAM = 64 * 1024;
 
     private final ProcReader proc;
+    private final java.util.function.LongUnaryOperator bootToMono;
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong argvMissed = new AtomicLong();
@@ -41,8 +42,10 @@ public final class ProcConnectorSource implements EventSource {
     private volatile int receiveBuffer;
     private Thread thread;
 
-    public ProcConnectorSource(ProcReader proc) {
+    /** @param bootToMono converts /proc start times to CLOCK_MONOTONIC (Clock::bootToMono) */
+    public ProcConnectorSource(ProcReader proc, java.util.function.LongUnaryOperator bootToMono) {
         this.proc = proc;
+        this.bootToMono = bootToMono;
     }
 
     @Override
@@ -87,7 +90,7 @@ public final class ProcConnectorSource implements EventSource {
 
     private void readLoop(NetlinkSocket s, SourceSink sink) {
         ProcConnectorDecoder decoder = new ProcConnectorDecoder();
-        ExecCompleter completer = new ExecCompleter(proc);
+        ExecCompleter completer = new ExecCompleter(proc, bootToMono);
         try {
             while (!s.isClosed()) {
                 ByteBuffer datagram = s.receive();

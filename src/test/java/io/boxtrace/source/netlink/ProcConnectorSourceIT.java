@@ -30,7 +30,7 @@ class ProcConnectorSourceIT {
 
     @BeforeEach
     void start() throws Exception {
-        source = new ProcConnectorSource(ProcReader.system());
+        source = new ProcConnectorSource(ProcReader.system(), io.boxtrace.event.Clock.system(io.boxtrace.internal.ffm.Clocks.bootMinusMonoNs())::bootToMono);
         source.start(events::add);
         Thread.sleep(100);
     }
