@@ -11,6 +11,7 @@ import io.boxtrace.sink.json.ContainerTreeJson;
 import io.boxtrace.sink.json.ProcessTreeJson;
 import io.boxtrace.state.ProcessTable;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -42,6 +43,14 @@ public final class TreeCommand implements Callable<Integer> {
     @Option(names = "--watch", description = "Redraw the tree in place as processes come and go (kernel events, not polling).")
     boolean watch;
 
+    @Option(names = "--from", paramLabel = "RECORDING", description = "Show the tree from a recording (.jsonl[.gz]) "
+            + "instead of the live host: as it was at its end, or at --at.")
+    Path from;
+
+    @Option(names = "--at", paramLabel = "TIME", description = "With --from: the moment to show, as an RFC 3339 time "
+            + "or an offset from the recording's start (e.g. 2.5s, 500ms).")
+    String at;
+
     @Mixin
     SourceMixin sourceOptions;
 
@@ -55,6 +64,12 @@ public final class TreeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (at != null && from == null) {
+            throw BoxtraceException.usage("--at needs --from RECORDING");
+        }
+        if (from != null) {
+            return new TreeFromRecording(this, from, at).run(out, err);
+        }
         if (watch) {
             return new TreeWatch(this, out, err).run();
         }
@@ -66,38 +81,38 @@ public final class TreeCommand implements Callable<Integer> {
                     registry.enrich(t);
                 }
             }
-            out.print(render(table.live(), registry, c, Style.forStdout()));
+            out.print(render(table.live(), registry::containerOf, c.users()::name, c.clock(), Style.forStdout()));
             out.flush();
             return ExitCode.OK.code();
         }
     }
 
-    /** The whole output for one look at the table. */
-    String render(List<ProcessInfo> live, ContainerRegistry registry, Components c, Style style) {
+    /** The whole output for one look at a process table. */
+    String render(List<ProcessInfo> live, java.util.function.IntFunction<io.boxtrace.event.ContainerInfo> containerOf,
+                  java.util.function.IntFunction<String> userNames, io.boxtrace.event.Clock clock, Style style) {
         java.io.StringWriter buf = new java.io.StringWriter();
         PrintWriter out = new PrintWriter(buf);
-        var users = c.users();
         if (pid != null) {
             ProcessInfo root = live.stream().filter(p -> p.pid() == pid).findFirst()
                     .orElseThrow(() -> BoxtraceException.runtime("no process with pid " + pid));
             if (json) {
-                out.println(ProcessTreeJson.write(List.of(root), live, users::name, c.clock()));
+                out.println(ProcessTreeJson.write(List.of(root), live, userNames, clock));
             } else {
-                new TreeRenderer(style, users::name, true).render(out, List.of(root), live, "");
+                new TreeRenderer(style, userNames, true).render(out, List.of(root), live, "");
             }
             out.flush();
             return buf.toString();
         }
-        ContainerTree.Result tree = ContainerTree.build(live, registry::containerOf);
+        ContainerTree.Result tree = ContainerTree.build(live, containerOf);
         List<ContainerTree.Group> groups = tree.containers().stream()
                 .filter(g -> containers.isEmpty() || containers.stream().anyMatch(s -> g.container().matches(s))).toList();
         ContainerTree.Result shown = new ContainerTree.Result(groups, tree.host());
         if (json) {
-            out.println(ContainerTreeJson.write(shown, live, withRuntime, all, users::name, c.clock()));
+            out.println(ContainerTreeJson.write(shown, live, withRuntime, all, userNames, clock));
             out.flush();
             return buf.toString();
         }
-        TreeRenderer renderer = new TreeRenderer(style, users::name, true);
+        TreeRenderer renderer = new TreeRenderer(style, userNames, true);
         for (ContainerTree.Group g : groups) {
             var info = g.container();
             out.println(style.bold(style.cyan(info.displayName())) + "  " + style.dim(info.shortId()) + "  "

@@ -42,7 +42,8 @@ final class TreeWatch {
             public void flush() {
                 long now = System.currentTimeMillis();
                 if (dirty && now - last >= MIN_REDRAW_MS) {
-                    String screen = command.render(c.table().live(), c.containers(), c, style);
+                    String screen = command.render(c.table().live(), c.containers()::containerOf, c.users()::name,
+                            c.clock(), style);
                     out.print((style.enabled() ? "\u001b[H\u001b[2J" : "\n") + screen);
                     out.flush();
                     dirty = false;

@@ -1,0 +1,105 @@
+package io.boxtrace.cli;
+
+import io.boxtrace.event.ContainerInfo;
+import io.boxtrace.event.ExitEvent;
+import io.boxtrace.event.ForkEvent;
+import io.boxtrace.event.TracedEvent;
+import io.boxtrace.sink.console.Style;
+import io.boxtrace.sink.jsonl.RecordingFormatException;
+import io.boxtrace.sink.jsonl.RecordingHeader;
+import io.boxtrace.sink.jsonl.RecordingReader;
+import io.boxtrace.state.ProcessTable;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code tree --from RECORDING [--at TIME]}: replays a recording through a fresh process table up to
+ * TIME and prints the tree as {@code tree} would have then. Containers are the ones recorded with
+ * each event (no runtime is asked: the recording may come from another machine); users are shown as
+ * uids for the same reason.
+ */
+final class TreeFromRecording {
+
+    private final TreeCommand command;
+    private final Path file;
+    private final String at;
+
+    TreeFromRecording(TreeCommand command, Path file, String at) {
+        this.command = command;
+        this.file = file;
+        this.at = at;
+    }
+
+    int run(PrintWriter out, PrintWriter err) {
+        try (RecordingReader reader = RecordingReader.open(file)) {
+            RecordingHeader header = reader.header();
+            long until = until(header);
+            ProcessTable table = new ProcessTable(pid -> Optional.empty(), Components.GRACE_NS, Components.MAX_EXITED);
+            Map<Integer, ContainerInfo> containers = new HashMap<>();
+            TracedEvent t;
+            try {
+                while ((t = reader.next()) != null && t.event().timeNs() <= until) {
+                    table.apply(t.event());
+                    track(t, containers);
+                }
+            } catch (RecordingFormatException e) {
+                err.println("boxtrace tree: " + e.getMessage() + "; showing the tree up to there");
+            }
+            if (reader.warning() != null) {
+                err.println("boxtrace tree: warning: " + reader.warning());
+            }
+            out.print(command.render(table.live(), containers::get, Integer::toString, header.clock(), Style.forStdout()));
+            out.flush();
+            return ExitCode.OK.code();
+        } catch (RecordingFormatException e) {
+            throw BoxtraceException.runtime(e.getMessage());
+        } catch (IOException e) {
+            throw BoxtraceException.runtime("cannot read " + file + ": " + TraceCommand.describe(e));
+        }
+    }
+
+    private static void track(TracedEvent t, Map<Integer, ContainerInfo> containers) {
+        switch (t.event()) {
+            case ForkEvent f when !f.isThread() -> put(containers, f.childPid(), t.container());
+            case ExitEvent x when !x.task().isThread() -> containers.remove(x.task().pid());
+            default -> {
+                if (t.process() != null) {
+                    put(containers, t.process().pid(), t.container());
+                }
+            }
+        }
+    }
+
+    private static void put(Map<Integer, ContainerInfo> containers, int pid, ContainerInfo c) {
+        if (c == null) {
+            containers.remove(pid);
+        } else {
+            containers.put(pid, c);
+        }
+    }
+
+    /** --at as CLOCK_MONOTONIC of the recording: an RFC 3339 time, or an offset from its start. */
+    private long until(RecordingHeader header) {
+        if (at == null) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            Instant i = Instant.parse(at);
+            long epochNs = i.getEpochSecond() * 1_000_000_000L + i.getNano();
+            return epochNs - header.wallMinusMonoNs();
+        } catch (DateTimeParseException notAnInstant) {
+            try {
+                return header.startMonoNs() + RecordCommand.parseDuration(at.startsWith("+") ? at.substring(1) : at).toNanos();
+            } catch (BoxtraceException e) {
+                throw BoxtraceException.usage("--at " + at + ": not a time (use RFC 3339, e.g. 2026-11-23T01:02:03Z, "
+                        + "or an offset such as 2.5s)");
+            }
+        }
+    }
+}
