@@ -108,4 +108,46 @@ class StartupIT {
         assertThat(report.get("namespace_ops").toString()).contains("\"op\":\"unshare\"");
         assertThat(r.out()).contains("start-up stopped:");
     }
+
+    @Test
+    void podmanRunShowsConmonRuncAndTheNamespaces() throws Exception {
+        Path json = tmp.resolve("podman.json");
+        String name = tag + "-podman";
+        CliIT.Result r = CliIT.boxtrace("run", "--json", json.toString(), "--", "podman", "run", "--rm", "--name", name,
+                "--runtime", "runc", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
+                "boxtrace-test/busybox:latest", "sh", "-c", "sleep 0.2; exit 4");
+        assertThat(r.exit()).as(r.err()).isEqualTo(4);
+        JsonNode report = JSON.readTree(Files.readString(json));
+        assertThat(report.get("runtime").asText()).isEqualTo("podman");
+        assertThat(report.get("container").get("name").asText()).isEqualTo(name);
+        assertThat(anyProcess(report.get("processes"), "conmon")).isTrue();
+        assertThat(anyProcess(report.get("processes"), "\"init\"")).as("runc init").isTrue();
+        assertThat(namespacesOf(report, "unshare")).contains("mnt", "uts", "ipc", "pid");
+        assertThat(phaseNames(report)).containsSubsequence("runtime create", "root filesystem switch",
+                "user process exec", "user process run", "tear-down");
+    }
+
+    @Test
+    void aBareRuncBundle() throws Exception {
+        Path bundle = tmp.resolve("bundle");
+        Process cp = new ProcessBuilder("cp", "-a", "/var/lib/boxtrace-test/bundle", bundle.toString()).start();
+        assertThat(cp.waitFor()).isZero();
+        Path config = bundle.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"sleep\", \"3600\"", "\"sh\", \"-c\", \"sleep 0.1\""));
+        String id = tag + "-runc";
+        Path json = tmp.resolve("runc.json");
+        try {
+            CliIT.Result r = CliIT.boxtrace("run", "--json", json.toString(), "--", "runc", "run", "--bundle",
+                    bundle.toString(), id);
+            assertThat(r.exit()).as(r.err()).isZero();
+            JsonNode report = JSON.readTree(Files.readString(json));
+            assertThat(report.get("runtime").asText()).isEqualTo("runc");
+            assertThat(report.get("container").get("id").asText()).isEqualTo(id);
+            assertThat(namespacesOf(report, "unshare")).contains("mnt", "uts", "ipc", "pid", "net");
+            assertThat(phaseNames(report)).containsSubsequence("runtime create", "namespace set-up",
+                    "root filesystem switch", "user process exec", "user process run");
+        } finally {
+            new ProcessBuilder("runc", "delete", "-f", id).start().waitFor(20, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -90,7 +90,7 @@ public final class StartupAnalysis implements Sink {
                         n.namespaces().stream().map(Namespace::procName).toList(), n.path(), n.inode(), n.result()));
             }
         }
-        List<StartupReport.Phase> phases = new StartupPhases(events, involved, container, clientTree, start, end).compute();
+        List<StartupReport.Phase> phases = new StartupPhases(events, involved, container, clientTree, client, start, end).compute();
         String missing = sourceSeesNamespaces ? null
                 : "namespace operations (unshare, setns, pivot_root) are invisible to this source: use --source ebpf";
         if (truncated) {

@@ -33,9 +33,13 @@ final class StartupPhases {
     private final Set<Integer> clientTree;
     private final long start;
     private final long end;
+    private final int clientPid;
+    /** Whether the runtime step is visible at all; without it namespace ops count from the client's start. */
+    private boolean hasRuntimeStep;
 
     StartupPhases(List<TracedEvent> events, Set<Integer> involved, ContainerInfo container, Set<Integer> clientTree,
-                  long start, long end) {
+                  int clientPid, long start, long end) {
+        this.clientPid = clientPid;
         this.events = events;
         this.involved = involved;
         this.container = container;
@@ -44,7 +48,14 @@ final class StartupPhases {
         this.end = end;
     }
 
+    private int clientPid() {
+        return clientPid;
+    }
+
     List<StartupReport.Phase> compute() {
+        hasRuntimeStep = events.stream().anyMatch(t -> t.event() instanceof ExecEvent x && !x.failed()
+                && x.args().stream().anyMatch(a -> a.equals("create") || a.equals("run") || a.equals("exec"))
+                && x.args().stream().anyMatch(a -> a.endsWith("runc") || a.endsWith("crun") || a.contains("containerd-shim")));
         long runtime = 0;
         long nsFirst = 0;
         long nsLast = 0;
@@ -53,6 +64,7 @@ final class StartupPhases {
         int userPid = -1;
         long userExit = 0;
         boolean onlySetns = true;
+        int pivotPid = -1;
         for (TracedEvent t : events) {
             long time = t.event().timeNs();
             if (time < start) {
@@ -64,21 +76,34 @@ final class StartupPhases {
                     String argv0 = x.args().isEmpty() ? "" : x.args().getFirst();
                     argv0 = argv0.substring(argv0.lastIndexOf('/') + 1);
                     boolean isRuntime = RUNTIME_BINARIES.contains(base) || RUNTIME_BINARIES.contains(argv0);
-                    if (runtime == 0 && isRuntime && !clientTree.contains(x.task().pid())) {
-                        runtime = time;
+                    // The runtime is reached when a shim starts or runc/crun is asked to create, run or exec
+                    // (podman runs runc itself, so this may be the client's own descendant; probes such as
+                    // "conmon --version" do not count).
+                    boolean runtimeStep = (base.startsWith("containerd-shim") || argv0.startsWith("containerd-shim"))
+                            || ((base.equals("runc") || base.equals("crun") || argv0.equals("runc") || argv0.equals("crun"))
+                                && (x.args().contains("create") || x.args().contains("run") || x.args().contains("exec")));
+                    if (runtime == 0 && runtimeStep) {
+                        // runc/crun run as the client: the runtime is reached at once
+                        runtime = x.task().pid() == clientPid() ? start : time;
                     }
                     boolean inContainer = container != null && t.container() != null
                             && t.container().id().equals(container.id());
-                    if (userExec == 0 && inContainer && !isRuntime && !argv0.equals("runc")) {
+                    // The process that switched the root filesystem execs the user's program next.
+                    boolean afterPivot = pivotPid == x.task().pid();
+                    if (userExec == 0 && (afterPivot || inContainer) && !isRuntime && !argv0.equals("runc")) {
                         userExec = time;
                         userPid = x.task().pid();
                     }
                 }
                 case NamespaceEvent n when involved.contains(n.task().pid()) -> {
+                    if (runtime == 0 && hasRuntimeStep) {
+                        continue; // the client's own set-up before the runtime (podman's network namespace)
+                    }
                     switch (n.op()) {
                         case PIVOT_ROOT, CHROOT -> {
                             if (pivot == 0 && n.result() == 0) {
                                 pivot = time;
+                                pivotPid = n.task().pid();
                             }
                         }
                         default -> {
@@ -100,7 +125,9 @@ final class StartupPhases {
             }
         }
         List<StartupReport.Phase> out = new ArrayList<>();
-        add(out, "client to daemon", start, runtime);
+        if (runtime != start) {
+            add(out, "client to daemon", start, runtime);
+        }
         add(out, "runtime create", runtime, nsFirst);
         add(out, onlySetns ? "namespace join" : "namespace set-up", nsFirst, nsLast);
         add(out, "root filesystem switch", nsLast, pivot);
