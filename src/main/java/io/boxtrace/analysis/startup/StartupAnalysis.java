@@ -135,8 +135,10 @@ public final class StartupAnalysis implements Sink {
         Map<String, ContainerInfo> seen = new LinkedHashMap<>();
         for (TracedEvent t : events) {
             ContainerInfo c = t.event() instanceof io.boxtrace.event.ContainerEvent ce ? ce.container() : t.container();
+            // Not the client's own container (a client run inside one); podman's containers are the
+            // client's descendants (podman -> conmon -> runc), so the rest of its subtree counts.
             if (c != null && (build || !c.runtime().equals("buildkit"))
-                    && (t.process() == null || !clientTree.contains(t.process().pid()))) {
+                    && (t.process() == null || t.process().pid() != clientPid)) {
                 seen.put(c.id(), c); // the latest version: names can arrive after the first sighting
             }
         }
@@ -150,7 +152,7 @@ public final class StartupAnalysis implements Sink {
         for (TracedEvent t : events) {
             if (t.event() instanceof ExecEvent x && !x.failed() && t.container() != null && !x.args().isEmpty()
                     && seen.containsKey(t.container().id()) && endsWith(command, x.args())
-                    && !clientTree.contains(x.task().pid())) {
+                    && x.task().pid() != clientPid) {
                 return t.container();
             }
         }
