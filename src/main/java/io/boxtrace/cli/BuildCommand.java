@@ -56,6 +56,15 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--attach", description = "Profile every build the host's engine runs until interrupted (not available yet).")
     boolean attach;
 
+    @Option(names = "--from", paramLabel = "RECORDING", description = "Profile a build from a recording of the whole "
+            + "host (boxtrace record -o FILE.jsonl) instead of running one; steps are unnamed (the builder's output is "
+            + "not recorded).")
+    Path from;
+
+    @Option(names = "--client", paramLabel = "PID", description = "With --from: the build command's pid "
+            + "(default: the first docker/podman ... build in the recording).")
+    Integer client;
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The build command to run (after --).")
     List<String> command = new ArrayList<>();
 
@@ -67,6 +76,9 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
         PrintWriter err = spec.commandLine().getErr();
         if (attach) {
             throw BoxtraceException.usage("--attach is not available yet; run the build under boxtrace: boxtrace build -- docker build ...");
+        }
+        if (from != null) {
+            return fromRecording(err);
         }
         if (command.isEmpty()) {
             throw BoxtraceException.usage("a build command is required, e.g. boxtrace build -- docker build .");
@@ -167,6 +179,30 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Two passes over the recording: the first finds the build command (the analysis must know it
+     * before its fork), the second feeds the analysis. The builder's output is not in a recording,
+     * so steps are the build's containers, unnamed, as for an output format boxtrace does not know.
+     */
+    private int fromRecording(PrintWriter err) {
+        java.util.function.Predicate<List<String>> isBuild = args -> {
+            String prog = RecordingReplay.program(args);
+            return (prog.equals("docker") || prog.equals("podman") || prog.equals("buildah")) && args.contains("build");
+        };
+        RecordingReplay.Result found = RecordingReplay.replay("boxtrace build", from, client, isBuild, t -> { }, err);
+        BuildProfileAnalysis analysis = new BuildProfileAnalysis();
+        analysis.followClient(found.clientPid());
+        RecordingReplay.replay("boxtrace build", from, found.clientPid(), isBuild, analysis::accept, err);
+        BuildOutputParser parser = BuildOutputParser.detecting();
+        long end = found.clientEndNs() != 0 ? found.clientEndNs() : found.clientStartNs();
+        parser.finish(end);
+        BuildProfile profile = BuildProfileAssembler.assemble(parser.builder(), parser.steps(), analysis,
+                found.clientArgs(), found.header().clock().toInstant(found.clientStartNs()), found.clientStartNs(), end,
+                found.clientStatus());
+        report(profile, spec.commandLine().getOut());
+        return ExitCode.OK.code();
     }
 
     private void report(BuildProfile profile, PrintWriter out) {

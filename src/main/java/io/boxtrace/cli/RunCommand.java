@@ -34,7 +34,15 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--trace", paramLabel = "FILE", description = "Also write the start as a Chrome trace (Perfetto).")
     Path trace;
 
-    @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The start command, after --.")
+    @Option(names = "--from", paramLabel = "RECORDING", description = "Analyse a recording of the whole host "
+            + "(boxtrace record -o FILE.jsonl) instead of running COMMAND.")
+    Path from;
+
+    @Option(names = "--client", paramLabel = "PID", description = "With --from: the start command's pid "
+            + "(default: the first docker/podman/runc/crun/nerdctl run, exec or start in the recording).")
+    Integer client;
+
+    @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The start command, after --.")
     List<String> command = new ArrayList<>();
 
     @picocli.CommandLine.Spec
@@ -42,6 +50,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (from != null) {
+            return fromRecording();
+        }
+        if (command.isEmpty()) {
+            throw BoxtraceException.usage("a start command is required, e.g. boxtrace run -- docker run IMAGE");
+        }
         CommandRunner.checkRunnable(command);
         StartupAnalysis analysis = new StartupAnalysis();
         CommandRunner runner = new CommandRunner();
@@ -61,6 +75,21 @@ public final class RunCommand implements Callable<Integer> {
             write(trace, StartupReportWriter.chromeTrace(report));
         }
         return status;
+    }
+
+    private int fromRecording() {
+        StartupAnalysis analysis = new StartupAnalysis();
+        RecordingReplay.Result r = RecordingReplay.replay("boxtrace run", from, client, args -> {
+            String prog = RecordingReplay.program(args);
+            return java.util.Set.of("docker", "podman", "runc", "crun", "nerdctl").contains(prog)
+                    && (args.contains("run") || args.contains("exec") || args.contains("start"));
+        }, analysis::accept, spec.commandLine().getErr());
+        analysis.client(r.clientPid());
+        StartupReport report = analysis.report(r.clientArgs(), r.sawNamespaceOps());
+        StartupReportWriter.text(report, spec.commandLine().getOut(), Style.forStdout());
+        write(json, StartupReportWriter.json(report, r.header().clock()));
+        write(trace, StartupReportWriter.chromeTrace(report));
+        return ExitCode.OK.code();
     }
 
     private static void write(Path file, String content) {
