@@ -75,7 +75,7 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         if (attach) {
-            throw BoxtraceException.usage("--attach is not available yet; run the build under boxtrace: boxtrace build -- docker build ...");
+            return attach(err);
         }
         if (from != null) {
             return fromRecording(err);
@@ -203,6 +203,60 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
                 found.clientStatus());
         report(profile, spec.commandLine().getOut());
         return ExitCode.OK.code();
+    }
+
+    /** Profiles every build on the host until Ctrl-C/SIGTERM; one profile per build, printed as each ends. */
+    private int attach(PrintWriter err) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        Path json = jsonFile;
+        Path trace = traceFile;
+        Path html = htmlFile;
+        try (TraceSession session = TraceSession.open("boxtrace build", sourceOptions, err)) {
+            session.components().addEnricher(new BuildCgroupEnricher(cgroupLookup(session)));
+            io.boxtrace.analysis.build.BuildAttach attachSink = new io.boxtrace.analysis.build.BuildAttach(session.clock(),
+                    profile -> {
+                        int i = n.incrementAndGet();
+                        jsonFile = numbered(json, i);
+                        traceFile = numbered(trace, i);
+                        htmlFile = numbered(html, i);
+                        report(profile, spec.commandLine().getOut());
+                        spec.commandLine().getOut().flush();
+                    });
+            session.sink(attachSink);
+            session.start();
+            err.println("boxtrace build: profiling every build on this host until interrupted (Ctrl-C)");
+            err.flush();
+            CountDownLatch done = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    session.stop();
+                    err.println("boxtrace build: " + n.get() + " build(s) profiled" + (attachSink.ambiguous() == 0 ? ""
+                            : ", " + attachSink.ambiguous() + " build container(s) left out: several builds ran at once"));
+                    err.flush();
+                } catch (BoxtraceException e) {
+                    err.println("boxtrace build: " + e.getMessage());
+                } finally {
+                    done.countDown();
+                }
+            }, "boxtrace-shutdown"));
+            try {
+                done.await(); // until the shutdown hook has stopped the session and reported
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ExitCode.OK.code();
+        }
+    }
+
+    /** profile.json → profile-3.json for the third build (null stays null). */
+    private static Path numbered(Path p, int i) {
+        if (p == null) {
+            return null;
+        }
+        String name = p.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String numbered = dot > 0 ? name.substring(0, dot) + "-" + i + name.substring(dot) : name + "-" + i;
+        return p.resolveSibling(numbered);
     }
 
     private void report(BuildProfile profile, PrintWriter out) {

@@ -1,0 +1,122 @@
+package io.boxtrace.analysis.build;
+
+import io.boxtrace.event.Clock;
+import io.boxtrace.event.ContainerInfo;
+import io.boxtrace.event.ExecEvent;
+import io.boxtrace.event.ExitEvent;
+import io.boxtrace.event.TracedEvent;
+import io.boxtrace.sink.Sink;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * {@code build --attach}: profiles every build the host runs, one {@link BuildProfileAnalysis} per
+ * build client ({@code docker|podman|buildah ... build}) from its exec to its exit. A build container
+ * belongs to a build only when that is certain: podman's containers descend from their client (its
+ * own analysis follows them), and an engine's containers (classic builder, BuildKit) are given to a
+ * build only while it is the only build client running; with several at once they are left out and
+ * counted ({@link #ambiguous}) rather than risk giving one build another's commands. The builder's
+ * output is not visible here, so steps are the build's containers, unnamed.
+ *
+ * <p>Pipeline thread only; profiles are handed to the callback on that thread.
+ */
+public final class BuildAttach implements Sink {
+
+    private static final Set<String> CLIENTS = Set.of("docker", "podman", "buildah");
+
+    private final Clock clock;
+    private final Consumer<BuildProfile> onProfile;
+    private final Map<Integer, Active> active = new LinkedHashMap<>();
+    /** build container id → its build; null value: seen while several builds ran (ambiguous). */
+    private final Map<String, Active> owners = new HashMap<>();
+    private long ambiguous;
+
+    private static final class Active {
+        final int pid;
+        final List<String> args;
+        final long startNs;
+        final BuildProfileAnalysis analysis = new BuildProfileAnalysis();
+
+        Active(int pid, List<String> args, long startNs) {
+            this.pid = pid;
+            this.args = args;
+            this.startNs = startNs;
+            analysis.followClient(pid);
+        }
+    }
+
+    public BuildAttach(Clock clock, Consumer<BuildProfile> onProfile) {
+        this.clock = clock;
+        this.onProfile = onProfile;
+    }
+
+    static boolean isBuildClient(List<String> args) {
+        if (args.isEmpty()) {
+            return false;
+        }
+        String prog = args.getFirst().substring(args.getFirst().lastIndexOf('/') + 1);
+        return CLIENTS.contains(prog) && (args.contains("build") || args.contains("bud"));
+    }
+
+    @Override
+    public void accept(TracedEvent t) {
+        if (t.event() instanceof ExecEvent x && !x.failed() && !x.task().isThread() && isBuildClient(x.args())
+                && !active.containsKey(x.task().pid())) {
+            active.put(x.task().pid(), new Active(x.task().pid(), x.args(), x.timeNs()));
+        }
+        String container = containerId(t);
+        if (container != null && !isPodmanChild(t)) {
+            if (!owners.containsKey(container)) {
+                owners.put(container, active.size() == 1 ? active.values().iterator().next() : null);
+                if (active.size() != 1) {
+                    ambiguous++;
+                }
+            }
+            Active owner = owners.get(container);
+            if (owner != null) {
+                owner.analysis.accept(t);
+            }
+        } else {
+            for (Active a : active.values()) {
+                a.analysis.accept(t);
+            }
+        }
+        if (t.event() instanceof ExitEvent x && !x.task().isThread() && active.containsKey(x.task().pid())) {
+            finish(active.remove(x.task().pid()), x);
+        }
+    }
+
+    /** Podman's build containers are its client's descendants: every analysis sees them and keeps its own. */
+    private static boolean isPodmanChild(TracedEvent t) {
+        ContainerInfo c = t.container();
+        return c != null && "podman".equals(c.runtime());
+    }
+
+    private static String containerId(TracedEvent t) {
+        ContainerInfo c = t.container();
+        String cgroup = c != null && c.cgroup() != null ? c.cgroup() : t.process() == null ? null : t.process().cgroup();
+        BuildCgroups.Match m = BuildCgroups.classify(cgroup);
+        if (m != null) {
+            return m.id();
+        }
+        return c != null && (c.runtime().equals("docker") || c.runtime().equals("buildkit")) ? c.id() : null;
+    }
+
+    private void finish(Active a, ExitEvent exit) {
+        BuildOutputParser parser = BuildOutputParser.detecting();
+        parser.finish(exit.timeNs());
+        int status = exit.killedBySignal() ? 128 + exit.signal() : exit.exitCode();
+        onProfile.accept(BuildProfileAssembler.assemble(parser.builder(), parser.steps(), a.analysis, a.args,
+                clock.toInstant(a.startNs), a.startNs, exit.timeNs(), status));
+        owners.values().removeIf(o -> o == a);
+    }
+
+    /** Build containers left out because several builds ran when they appeared. */
+    public long ambiguous() {
+        return ambiguous;
+    }
+}
