@@ -136,20 +136,9 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
                 return sameProcess.test(pid) ? cgroup : java.util.Optional.empty();
             }
 
-            /** The v2 cgroup id is the inode of its directory: /sys/fs/cgroup/unified on hybrid hosts, else /sys/fs/cgroup. */
             @Override
             public long cgroupId(String path) {
-                for (String root : List.of("/sys/fs/cgroup/unified", "/sys/fs/cgroup")) {
-                    Path dir = Path.of(root + path);
-                    try {
-                        if (Files.isDirectory(dir) && Files.exists(Path.of(root, "cgroup.controllers"))) {
-                            return ((Number) Files.getAttribute(dir, "unix:ino")).longValue();
-                        }
-                    } catch (IOException | UnsupportedOperationException e) {
-                        return 0;
-                    }
-                }
-                return 0;
+                return io.boxtrace.container.CgroupIdIndex.idOf(path);
             }
         };
     }

@@ -28,8 +28,23 @@ public final class CgroupIdIndex {
     }
 
     public static CgroupIdIndex host() {
+        return new CgroupIdIndex(unifiedRoot());
+    }
+
+    /** The cgroup v2 hierarchy: /sys/fs/cgroup on v2 hosts, /sys/fs/cgroup/unified on hybrid ones. */
+    public static Path unifiedRoot() {
         Path v2 = Path.of("/sys/fs/cgroup");
-        return new CgroupIdIndex(Files.exists(v2.resolve("cgroup.controllers")) ? v2 : v2.resolve("unified"));
+        return Files.exists(v2.resolve("cgroup.controllers")) ? v2 : v2.resolve("unified");
+    }
+
+    /** The v2 id (directory inode) of a cgroup path such as /docker/ID on this host, 0 when it does not exist. */
+    public static long idOf(String path) {
+        Path dir = unifiedRoot().resolve(path.startsWith("/") ? path.substring(1) : path);
+        try {
+            return Files.isDirectory(dir) ? ((Number) Files.getAttribute(dir, "unix:ino")).longValue() : 0;
+        } catch (IOException | UnsupportedOperationException e) {
+            return 0;
+        }
     }
 
     public Optional<String> path(long id) {

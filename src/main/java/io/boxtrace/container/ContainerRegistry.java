@@ -61,7 +61,7 @@ public final class ContainerRegistry implements Enricher {
         Event e = t.event();
         ProcessInfo p = t.process();
         ContainerInfo c = switch (e) {
-            case SnapshotEvent s -> track(s.process().pid(), resolve(s.process(), s.process().cgroup(), 0), e.timeNs());
+            case SnapshotEvent s -> track(s.process().pid(), resolve(s.process()), e.timeNs());
             case ForkEvent f -> f.isThread() ? byPid.get(f.parent().pid())
                     : track(f.childPid(), byPid.get(f.parent().pid()), e.timeNs());
             case ExecEvent x -> x.failed() ? byPid.get(x.task().pid()) : track(x.task().pid(), atExec(x, p), e.timeNs());
@@ -129,8 +129,8 @@ public final class ContainerRegistry implements Enricher {
         return c != null ? c : byPid.get(pid);
     }
 
-    private ContainerInfo resolve(ProcessInfo p, String cgroup, int unused) {
-        return resolve(cgroup, p.pidNamespace(), Math.max(1, p.nsPids().size()));
+    private ContainerInfo resolve(ProcessInfo p) {
+        return resolve(p.cgroup(), p.pidNamespace(), Math.max(1, p.nsPids().size()));
     }
 
     /** cgroup path first, then a known pid namespace, then a container of its own when nested in a pid namespace. */
