@@ -146,6 +146,7 @@ public final class EventJson {
         if (p != null && p.startNs() > 0 && x.timeNs() >= p.startNs()) {
             g.writeNumberField("duration_ms", (x.timeNs() - p.startNs()) / 1e6);
         }
+        ResourceJson.write(g, x.resources());
     }
 
     private void writeNamespace(JsonGenerator g, TracedEvent t, NamespaceEvent n) throws IOException {
