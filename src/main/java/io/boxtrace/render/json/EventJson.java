@@ -18,6 +18,7 @@ import io.boxtrace.event.ProcessInfo;
 import io.boxtrace.event.SnapshotEvent;
 import io.boxtrace.event.Task;
 import io.boxtrace.event.TracedEvent;
+import io.boxtrace.recording.ResourceJson;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.Writer;

@@ -21,7 +21,7 @@ import io.boxtrace.event.ProcessKey;
 import io.boxtrace.event.SnapshotEvent;
 import io.boxtrace.event.Task;
 import io.boxtrace.event.TracedEvent;
-import io.boxtrace.sink.json.ResourceJson;
+import io.boxtrace.recording.ResourceJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.boxtrace.sink.json;
+package io.boxtrace.recording;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
