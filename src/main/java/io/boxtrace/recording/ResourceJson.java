@@ -2,6 +2,7 @@ package io.boxtrace.recording;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.boxtrace.event.ProcessResources;
 import java.io.IOException;
 import java.util.Locale;
@@ -31,6 +32,34 @@ public final class ResourceJson {
         count(g, "ctx_involuntary", r.ctxInvoluntary());
         ms(g, "runq_delay_ms", r.runqDelayNs());
         g.writeStringField("resources_source", r.source().name().toLowerCase(Locale.ROOT));
+    }
+
+    /** The same fields into a tree node (for writers that build one). */
+    public static void put(ObjectNode o, ProcessResources r) {
+        if (r == null) {
+            return;
+        }
+        putMs(o, "cpu_user_ms", r.cpuUserNs());
+        putMs(o, "cpu_sys_ms", r.cpuSysNs());
+        putCount(o, "max_rss_kb", r.maxRssKb());
+        putCount(o, "read_bytes", r.readBytes());
+        putCount(o, "write_bytes", r.writeBytes());
+        putCount(o, "ctx_voluntary", r.ctxVoluntary());
+        putCount(o, "ctx_involuntary", r.ctxInvoluntary());
+        putMs(o, "runq_delay_ms", r.runqDelayNs());
+        o.put("resources_source", r.source().name().toLowerCase(Locale.ROOT));
+    }
+
+    private static void putMs(ObjectNode o, String name, long ns) {
+        if (ProcessResources.known(ns)) {
+            o.put(name, ns / 1e6);
+        }
+    }
+
+    private static void putCount(ObjectNode o, String name, long v) {
+        if (ProcessResources.known(v)) {
+            o.put(name, v);
+        }
     }
 
     /** The record written by {@link #write} from an object holding those fields, or null when absent. */

@@ -1,6 +1,8 @@
 package io.boxtrace.render.console;
 
 import io.boxtrace.analysis.startup.StartupReport;
+import io.boxtrace.event.ProcessResources;
+import io.boxtrace.recording.ResourceJson;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -132,6 +134,10 @@ public final class StartupReportWriter {
                 }
             }
             o.put("in_container", p.inContainer());
+            ResourceJson.put(o, p.resources());
+            if (ProcessResources.known(p.childrenCpuNs())) {
+                o.put("children_cpu_ms", p.childrenCpuNs() / 1e6);
+            }
             o.set("children", procs(p.children(), clock, tf));
         }
         return arr;
