@@ -30,7 +30,8 @@ public record StepResources(long cpuNs, long peakMemoryBytes, long readBytes, lo
     }
 
     /**
-     * Where a step's time went (docs/build.md, "Verdicts"), decided in this order:
+     * Where a step's time went (docs/build.md, "Verdicts"), for steps whose commands ran at least
+     * 100 ms, decided in this order:
      * <ol>
      * <li>{@code memory}: memory pressure stalls took at least 20 % of the busy time;</li>
      * <li>{@code cpu}: CPU time plus run-queue delay is at least half the busy time (the step
@@ -52,6 +53,12 @@ public record StepResources(long cpuNs, long peakMemoryBytes, long readBytes, lo
     static final double CPU_SHARE = 0.5;
     static final double PRESSURE_SHARE = 0.2;
     static final long IO_BYTES_PER_SECOND = 10L << 20;
+    /**
+     * Steps whose commands ran shorter than this get no verdict: a build container's first process
+     * was runc's init before it exec'd the step's command, and its figures (read at exit, for the
+     * whole process) carry that start-up's ~30 ms of CPU, which would call every short step CPU-bound.
+     */
+    static final long MIN_BUSY_NS = 100_000_000L;
 
     /** The figures of a step's commands; {@code pressure} from the step's cgroup when read, else null. */
     public static StepResources of(List<CommandNode> commands, Pressure pressure) {
@@ -88,7 +95,7 @@ public record StepResources(long cpuNs, long peakMemoryBytes, long readBytes, lo
 
     /** The verdict by the rules of {@link Verdict}, or null when nothing is known. */
     Verdict classify() {
-        if (busyNs <= 0 || !ProcessResources.known(cpuNs)) {
+        if (busyNs < MIN_BUSY_NS || !ProcessResources.known(cpuNs)) {
             return null;
         }
         if (pressure != null && pressure.memoryNs() >= PRESSURE_SHARE * busyNs) {

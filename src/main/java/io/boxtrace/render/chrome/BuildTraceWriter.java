@@ -35,13 +35,17 @@ public final class BuildTraceWriter {
             g.writeStartObject();
             g.writeStringField("displayTimeUnit", "ms");
             g.writeArrayFieldStart("traceEvents");
+            io.boxtrace.analysis.build.CriticalPath critical = p.criticalPath();
             for (StepProfile s : p.steps()) {
                 int pid = s.step().index();
                 String name = "[" + (s.step().position() == null ? String.valueOf(pid) : s.step().position()) + "] "
                         + (s.step().instruction() == null ? "container " + s.containerId() : s.step().instruction());
                 meta(g, "process_name", pid, 0, name);
                 meta(g, "process_sort_index", pid, 0, null);
-                slice(g, pid, 0, s.step().cached() ? "CACHED " + name : name, s.startNs(), s.durationNs(), p.startNs(), s.step().error());
+                // Steps on the critical path say so in their slice name: viewers search and highlight by name.
+                String sliceName = (s.step().cached() ? "CACHED " + name : name)
+                        + (critical.steps().size() > 1 && critical.contains(s) ? " [critical path]" : "");
+                slice(g, pid, 0, sliceName, s.startNs(), s.durationNs(), p.startNs(), s.step().error());
                 if (s.setupNs() > 0) {
                     slice(g, pid, 1, "container set-up", s.startNs(), s.setupNs(), p.startNs(), null);
                 }

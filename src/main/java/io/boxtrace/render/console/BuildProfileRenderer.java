@@ -4,6 +4,7 @@ import io.boxtrace.analysis.build.BuildStep;
 
 import io.boxtrace.analysis.build.BuildProfile;
 import io.boxtrace.analysis.build.CommandNode;
+import io.boxtrace.analysis.build.CriticalPath;
 import io.boxtrace.analysis.build.StepProfile;
 import io.boxtrace.analysis.build.StepResources;
 import io.boxtrace.event.ProcessResources;
@@ -100,6 +101,15 @@ public final class BuildProfileRenderer {
                 }
             }
         }
+        CriticalPath cp = p.criticalPath();
+        if (cp.steps().size() > 1) {
+            out.println(style.bold("Critical path ") + Durations.human(cp.totalNs()) + ": "
+                    + String.join(" → ", cp.steps().stream().map(s -> "[" + (s.step().position() != null
+                            ? s.step().position() : String.valueOf(s.step().index())) + "]").toList()));
+            for (CriticalPath.Saving sv : cp.savings()) {
+                out.println("  without " + label(sv.step()) + ": " + Durations.human(sv.soonerNs()) + " sooner");
+            }
+        }
         List<CommandNode> commands = p.slowestCommands(SLOWEST);
         if (!commands.isEmpty()) {
             out.println(style.bold("Slowest commands"));
@@ -115,6 +125,10 @@ public final class BuildProfileRenderer {
                     + cmd.map(c -> style.red(" — command ") + argv(c) + " exited " + (c.signal() != 0
                             ? "on signal " + c.signal() : String.valueOf(c.exitCode()))).orElse(""));
         });
+    }
+
+    private static String label(StepProfile s) {
+        return s.step().instruction() != null ? io.boxtrace.render.Escape.text(s.step().instruction()) : "container " + shortId(s.containerId());
     }
 
     /** CPU and peak-memory columns, blank where unknown. */

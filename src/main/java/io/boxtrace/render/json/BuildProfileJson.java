@@ -4,6 +4,7 @@ import io.boxtrace.analysis.build.BuildStep;
 
 import io.boxtrace.analysis.build.BuildProfile;
 import io.boxtrace.analysis.build.CommandNode;
+import io.boxtrace.analysis.build.CriticalPath;
 import io.boxtrace.analysis.build.StepProfile;
 import io.boxtrace.analysis.build.StepResources;
 import io.boxtrace.event.ProcessResources;
@@ -56,6 +57,23 @@ public final class BuildProfileJson {
             g.writeArrayFieldStart("steps");
             for (StepProfile s : p.steps()) {
                 step(g, s, p.startNs());
+            }
+            g.writeEndArray();
+            CriticalPath cp = p.criticalPath();
+            g.writeArrayFieldStart("critical_path");
+            for (StepProfile s : cp.steps()) {
+                g.writeNumber(s.step().index());
+            }
+            g.writeEndArray();
+            g.writeFieldName("critical_path_ms");
+            g.writeNumber(ms(cp.totalNs()));
+            g.writeArrayFieldStart("critical_path_savings");
+            for (CriticalPath.Saving sv : cp.savings()) {
+                g.writeStartObject();
+                g.writeNumberField("index", sv.step().step().index());
+                g.writeFieldName("sooner_ms");
+                g.writeNumber(ms(sv.soonerNs()));
+                g.writeEndObject();
             }
             g.writeEndArray();
             g.writeEndObject();
