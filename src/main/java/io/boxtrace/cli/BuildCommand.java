@@ -8,7 +8,8 @@ import io.boxtrace.analysis.build.BuildProfileAnalysis;
 import io.boxtrace.analysis.build.BuildProfileAssembler;
 import io.boxtrace.render.json.BuildProfileJson;
 import io.boxtrace.render.console.BuildProfileRenderer;
-import io.boxtrace.render.chrome.BuildTraceWriter;
+import io.boxtrace.analysis.timeline.BuildTimeline;
+import io.boxtrace.render.chrome.ChromeTraceWriter;
 import io.boxtrace.analysis.build.OutputTee;
 import io.boxtrace.event.ExitEvent;
 import io.boxtrace.render.console.Style;
@@ -252,8 +253,19 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
         System.out.flush();
         new BuildProfileRenderer(Style.forStdout()).render(profile, out);
         write(jsonFile, w -> BuildProfileJson.write(profile, w));
-        write(traceFile, w -> BuildTraceWriter.write(profile, w));
+        writeTrace(traceFile, profile);
         write(htmlFile, w -> BuildHtmlWriter.write(profile, w));
+    }
+
+    private static void writeTrace(Path file, BuildProfile profile) {
+        if (file == null) {
+            return;
+        }
+        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(file))) {
+            ChromeTraceWriter.write(BuildTimeline.of(profile), out);
+        } catch (IOException e) {
+            throw BoxtraceException.runtime("cannot write " + file + ": " + TraceCommand.describe(e));
+        }
     }
 
     private interface Output {

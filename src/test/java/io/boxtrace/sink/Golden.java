@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * Writes sample streams through {@link Formats} and compares with golden files under
- * src/test/resources/golden/ ({@code -Dgolden.update=true} rewrites them after a deliberate change).
+ * src/test/resources/golden/. A missing golden file is a failure: goldens are written only with an
+ * explicit {@code -Dgolden.update=true} after a deliberate change, then reviewed and committed.
  */
 public final class Golden {
 
@@ -35,10 +36,12 @@ public final class Golden {
 
     public static void compare(Path actual, String goldenName) throws IOException {
         Path golden = Path.of("src/test/resources/golden", goldenName);
-        if (Boolean.getBoolean("golden.update") || !Files.exists(golden)) {
+        if (Boolean.getBoolean("golden.update")) {
             Files.createDirectories(golden.getParent());
             Files.copy(actual, golden, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
+        assertThat(golden).as("golden file %s is missing: write it with -Dgolden.update=true, review it and commit it",
+                golden).exists();
         assertThat(Files.readAllBytes(actual)).as("%s differs from golden %s", actual, golden)
                 .isEqualTo(Files.readAllBytes(golden));
     }

@@ -125,12 +125,10 @@ public final class HtmlReportSink extends TimelineSink {
 
     private static String trees(Timeline tl) {
         Map<ProcessKey, List<Span>> children = new HashMap<>();
-        Map<ProcessKey, Span> byKey = new HashMap<>();
-        tl.spans().forEach(s -> byKey.put(s.key, s));
         List<List<Span>> roots = new ArrayList<>();
         tl.tracks().forEach(t -> roots.add(new ArrayList<>()));
         for (Span s : tl.spans()) {
-            Span p = byKey.get(s.parentKey);
+            Span p = s.parent;
             if (p != null && p.track == s.track) {
                 children.computeIfAbsent(p.key, k -> new ArrayList<>()).add(s);
             } else {

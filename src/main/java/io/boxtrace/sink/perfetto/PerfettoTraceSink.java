@@ -1,6 +1,5 @@
 package io.boxtrace.sink.perfetto;
 
-import io.boxtrace.event.ProcessKey;
 import io.boxtrace.render.json.Signals;
 import io.boxtrace.recording.RecordingHeader;
 import io.boxtrace.analysis.timeline.Span;
@@ -91,8 +90,6 @@ public final class PerfettoTraceSink extends TimelineSink {
     private List<Item> events(Timeline tl, Map<Long, Long> laneUuid, long boot) {
         List<Item> items = new ArrayList<>();
         long[] order = {0};
-        Map<ProcessKey, Span> byKey = new HashMap<>();
-        tl.spans().forEach(s -> byKey.put(s.key, s));
         Map<Long, ArrayDeque<Span>> open = new HashMap<>();
         long flowId = 1;
         // Spans come sorted by start, parents first: a sweep per row emits properly nested begin/end pairs.
@@ -101,7 +98,7 @@ public final class PerfettoTraceSink extends TimelineSink {
             long uuid = laneUuid.get(lane);
             ArrayDeque<Span> stack = open.computeIfAbsent(lane, k -> new ArrayDeque<>());
             closeUntil(stack, s.startNs, tl, uuid, boot, items, order);
-            Span parent = byKey.get(s.parentKey);
+            Span parent = s.parent;
             ProtoWriter begin = new ProtoWriter().varint(TE_TYPE, SLICE_BEGIN).varint(TE_TRACK, uuid)
                     .string(TE_CATEGORIES, "process").string(TE_NAME, s.label());
             annotations(begin, s);
