@@ -1,7 +1,8 @@
 package io.boxtrace.cli;
 
 import io.boxtrace.analysis.build.BuildCgroupEnricher;
-import io.boxtrace.render.html.BuildHtmlWriter;
+import io.boxtrace.render.html.HtmlWriter;
+import io.boxtrace.render.html.Pages;
 import io.boxtrace.analysis.build.BuildOutputParser;
 import io.boxtrace.analysis.build.BuildProfile;
 import io.boxtrace.analysis.build.BuildProfileAnalysis;
@@ -253,16 +254,20 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
         System.out.flush();
         new BuildProfileRenderer(Style.forStdout()).render(profile, out);
         write(jsonFile, w -> BuildProfileJson.write(profile, w));
-        writeTrace(traceFile, profile);
-        write(htmlFile, w -> BuildHtmlWriter.write(profile, w));
+        writeFile(traceFile, o -> ChromeTraceWriter.write(BuildTimeline.of(profile), o));
+        writeFile(htmlFile, o -> HtmlWriter.write(BuildTimeline.of(profile), Pages.build(profile), o));
     }
 
-    private static void writeTrace(Path file, BuildProfile profile) {
+    private interface StreamOutput {
+        void to(java.io.OutputStream out) throws IOException;
+    }
+
+    private static void writeFile(Path file, StreamOutput o) {
         if (file == null) {
             return;
         }
         try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(file))) {
-            ChromeTraceWriter.write(BuildTimeline.of(profile), out);
+            o.to(out);
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write " + file + ": " + TraceCommand.describe(e));
         }

@@ -42,7 +42,14 @@ public final class Golden {
         }
         assertThat(golden).as("golden file %s is missing: write it with -Dgolden.update=true, review it and commit it",
                 golden).exists();
-        assertThat(Files.readAllBytes(actual)).as("%s differs from golden %s", actual, golden)
-                .isEqualTo(Files.readAllBytes(golden));
+        byte[] want = Files.readAllBytes(golden);
+        byte[] got = Files.readAllBytes(actual);
+        if (goldenName.endsWith(".pftrace")) {
+            assertThat(got).as("%s differs from golden %s", actual, golden).isEqualTo(want);
+        } else {
+            // as text, so a failure shows the differing lines
+            assertThat(new String(got, java.nio.charset.StandardCharsets.UTF_8)).as("%s differs from golden %s", actual, golden)
+                    .isEqualTo(new String(want, java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 }
