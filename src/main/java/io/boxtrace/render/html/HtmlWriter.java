@@ -97,9 +97,10 @@ public final class HtmlWriter {
 
     /**
      * JSON text made safe inside a {@code <script>} element: {@code <}, {@code >} and {@code &} as
-     * JSON escapes (so neither {@code </script>} nor {@code <!--} can appear), and U+2028/U+2029,
-     * which older JavaScript parsers treat as line ends. Each of these can only occur inside a JSON
-     * string, where the escape means the same character, so JSON.parse gives back the same value.
+     * JSON escapes (so neither {@code </script>} nor {@code <!--} can appear), and U+2028/U+2029
+     * (line ends to older JavaScript parsers) and every other invisible or format character (bidi
+     * overrides) as six-character JSON escapes. Each of these can only occur inside a JSON string, where the
+     * escape means the same character, so JSON.parse gives back the same value.
      */
     public static String scriptJson(String json) {
         StringBuilder sb = new StringBuilder(json.length() + 16);
@@ -109,9 +110,13 @@ public final class HtmlWriter {
                 case '<' -> sb.append("\\u003c");
                 case '>' -> sb.append("\\u003e");
                 case '&' -> sb.append("\\u0026");
-                case '\u2028' -> sb.append("\\u2028");
-                case '\u2029' -> sb.append("\\u2029");
-                default -> sb.append(c);
+                default -> {
+                    if (c < 0x7f || Escape.safe(json, i)) {
+                        sb.append(c);
+                    } else {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    }
+                }
             }
         }
         return sb.toString();

@@ -100,7 +100,7 @@ public final class PerfettoTraceSink extends TimelineSink {
             closeUntil(stack, s.startNs, tl, uuid, boot, items, order);
             Span parent = s.parent;
             ProtoWriter begin = new ProtoWriter().varint(TE_TYPE, SLICE_BEGIN).varint(TE_TRACK, uuid)
-                    .string(TE_CATEGORIES, "process").string(TE_NAME, s.label());
+                    .string(TE_CATEGORIES, s.category).string(TE_NAME, s.label());
             annotations(begin, s);
             if (parent != null && !s.nestedUnderParent && s.realStartNs >= tl.startNs()) {
                 long parentLane = laneUuid.get(((long) parent.track << 32) | parent.lane);
@@ -144,6 +144,12 @@ public final class PerfettoTraceSink extends TimelineSink {
     }
 
     private static void annotations(ProtoWriter w, Span s) {
+        if (!s.isProcess()) {
+            for (String[] kv : s.detail) {
+                w.message(TE_ANNOTATIONS, new ProtoWriter().string(DA_NAME, kv[0]).string(DA_STRING, kv[1]));
+            }
+            return;
+        }
         w.message(TE_ANNOTATIONS, new ProtoWriter().string(DA_NAME, "pid").varint(DA_INT, s.pid()));
         w.message(TE_ANNOTATIONS, new ProtoWriter().string(DA_NAME, "ppid").varint(DA_INT, s.ppid));
         w.message(TE_ANNOTATIONS, new ProtoWriter().string(DA_NAME, "nspid").varint(DA_INT, s.nsPid));
