@@ -11,7 +11,7 @@ import java.util.Map;
  * A {@link StartupReport} as a {@link Timeline}: a track with the start-up phases, a track with the
  * container's processes (when a container was seen) and one with the host's (client, daemon,
  * runtime), each process a slice under its parent where it nests, namespace operations as instants
- * on the process that made them. Times start at the client's exec. Stateless.
+ * on the process that made them (or of the whole start when that process has no slice). Times start at the client's exec. Stateless.
  */
 public final class StartupTimeline {
 
@@ -48,11 +48,9 @@ public final class StartupTimeline {
         for (StartupReport.Proc p : r.processes()) {
             process(p, null, r, containerTrack, hostTrack, spans, byPid);
         }
+        List<Timeline.Global> globals = new ArrayList<>();
         for (StartupReport.NsOp n : r.namespaceOps()) {
             Span s = byPid.get(n.pid());
-            if (s == null) {
-                continue;
-            }
             List<String[]> d = new ArrayList<>();
             d.add(TimelineBuilder.kv("op", n.op()));
             d.add(TimelineBuilder.kv("namespaces", String.join(",", n.namespaces())));
@@ -63,9 +61,16 @@ public final class StartupTimeline {
                 d.add(TimelineBuilder.kv("inode", n.inode()));
             }
             d.add(TimelineBuilder.kv("result", n.result()));
-            s.mark(new Span.Mark(n.timeNs(), "namespace", n.op() + " " + String.join(",", n.namespaces()), d));
+            String name = n.op() + " " + String.join(",", n.namespaces());
+            if (s != null) {
+                s.mark(new Span.Mark(n.timeNs(), "namespace", name, d));
+            } else {
+                // made by a process without a slice (its start was not seen): kept as an instant of the whole start
+                d.addFirst(TimelineBuilder.kv("pid", n.pid()));
+                globals.add(new Timeline.Global(n.timeNs(), "namespace", name, null, d));
+            }
         }
-        return LaneLayout.layout(null, r.startNs(), end, tracks, spans, List.of(), 0, 0, true);
+        return LaneLayout.layout(null, r.startNs(), end, tracks, spans, globals, 0, 0, true);
     }
 
     /** A process without a known start (seen only by its exit) has no slice; its children hang from its parent. */

@@ -102,6 +102,7 @@ class BuildProfileOutputTest {
     void chromeTraceNestsSlicesPerLane() throws Exception {
         java.io.ByteArrayOutputStream w = new java.io.ByteArrayOutputStream();
         ChromeTraceWriter.write(BuildTimeline.of(profile()), w);
+        io.boxtrace.sink.chrome.ChromeTraceSinkTest.assertTraceEventFormat(MAPPER.readTree(w.toByteArray()));
         JsonNode events = MAPPER.readTree(w.toByteArray()).get("traceEvents");
         List<JsonNode> slices = new ArrayList<>();
         events.forEach(e -> {

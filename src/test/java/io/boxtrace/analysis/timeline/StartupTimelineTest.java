@@ -39,7 +39,8 @@ class StartupTimelineTest {
         StartupReport.Proc docker = new StartupReport.Proc(100, 100, "docker", List.of("docker", "run", "busybox"), ms(-0.6),
                 ms(680), 0, 0, false, List.of());
         return new StartupReport("docker", WEB, T0, ms(680), List.of(docker, shim),
-                List.of(new StartupReport.NsOp(ms(132), 102, "runc:[1:CHILD]", "unshare", List.of("mnt", "pid"), null, 0, 0)),
+                List.of(new StartupReport.NsOp(ms(132), 102, "runc:[1:CHILD]", "unshare", List.of("mnt", "pid"), null, 0, 0),
+                        new StartupReport.NsOp(ms(133), 103, "runc:[0:PARENT]", "setns", List.of("net"), null, 0, 0)),
                 List.of(new StartupReport.Phase("client to daemon", T0, ms(90)), new StartupReport.Phase("runtime create", ms(90),
                         ms(132)), new StartupReport.Phase("user process run", ms(354), ms(556))), null, null);
     }
@@ -69,6 +70,8 @@ class StartupTimelineTest {
         assertThat(span(tl, 100).realStartNs).isEqualTo(ms(-0.6));
         // the shim was still running at the end
         assertThat(span(tl, 101).exitNs).isZero();
+        // the operation of the process without a slice is kept, as an instant of the whole start
+        assertThat(tl.globals()).singleElement().satisfies(g -> assertThat(g.name()).isEqualTo("setns net"));
         assertThat(init.marks).singleElement().satisfies(m -> {
             assertThat(m.name()).isEqualTo("unshare mnt,pid");
             assertThat(m.kind()).isEqualTo("namespace");
@@ -80,6 +83,7 @@ class StartupTimelineTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ChromeTraceWriter.write(StartupTimeline.of(report()), out);
         JsonNode root = new ObjectMapper().readTree(out.toByteArray());
+        io.boxtrace.sink.chrome.ChromeTraceSinkTest.assertTraceEventFormat(root);
         List<String> processes = new ArrayList<>();
         List<String> slices = new ArrayList<>();
         List<JsonNode> flows = new ArrayList<>();
@@ -92,7 +96,7 @@ class StartupTimelineTest {
                 }
                 case "X" -> slices.add(e.get("name").asText());
                 case "s", "f" -> flows.add(e);
-                case "i" -> assertThat(e.get("name").asText()).isEqualTo("unshare mnt,pid");
+                case "i" -> assertThat(e.get("name").asText()).isIn("unshare mnt,pid", "setns net");
                 default -> throw new AssertionError(e.toString());
             }
         }
