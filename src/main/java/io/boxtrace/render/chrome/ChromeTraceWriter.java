@@ -91,7 +91,7 @@ public final class ChromeTraceWriter {
         long end = s.endNs(tl.endNs());
         g.writeStartObject();
         g.writeStringField("ph", "X");
-        g.writeStringField("cat", "process");
+        g.writeStringField("cat", s.category);
         g.writeStringField("name", s.label());
         g.writeFieldName("ts");
         g.writeRawValue(ts(tl, s.startNs));

@@ -94,7 +94,10 @@ class StartupTimelineTest {
                         processes.add(e.get("args").get("name").asText());
                     }
                 }
-                case "X" -> slices.add(e.get("name").asText());
+                case "X" -> {
+                    slices.add(e.get("name").asText());
+                    assertThat(e.get("cat").asText()).isEqualTo(e.get("pid").asInt() == 1 ? "phase" : "process");
+                }
                 case "s", "f" -> flows.add(e);
                 case "i" -> assertThat(e.get("name").asText()).isIn("unshare mnt,pid", "setns net");
                 default -> throw new AssertionError(e.toString());
