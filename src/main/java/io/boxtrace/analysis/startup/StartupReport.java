@@ -31,6 +31,12 @@ public record StartupReport(String runtime, ContainerInfo container, long startN
     public record Proc(int pid, int nspid, String comm, List<String> args, long startNs, long endNs, int exitCode,
                        int signal, boolean inContainer, List<Proc> children, ProcessResources resources) {
 
+        /** A process whose resources are unknown. */
+        public Proc(int pid, int nspid, String comm, List<String> args, long startNs, long endNs, int exitCode,
+                    int signal, boolean inContainer, List<Proc> children) {
+            this(pid, nspid, comm, args, startNs, endNs, exitCode, signal, inContainer, children, null);
+        }
+
         /** Its descendants' CPU time summed, ns, or {@link ProcessResources#UNKNOWN} when none is known. */
         public long childrenCpuNs() {
             long sum = ProcessResources.UNKNOWN;
