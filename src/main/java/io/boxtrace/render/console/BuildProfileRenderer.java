@@ -103,7 +103,9 @@ public final class BuildProfileRenderer {
             }
         }
         CriticalPath cp = p.criticalPath();
-        if (cp.steps().size() > 1) {
+        // Only where steps overlapped: in a sequential build the path is every step and says nothing new.
+        boolean overlapped = p.steps().stream().anyMatch(s -> !s.step().cached() && s.durationNs() > 0 && !cp.contains(s));
+        if (cp.steps().size() > 1 && overlapped) {
             out.println(style.bold("Critical path ") + Durations.human(cp.totalNs()) + ": "
                     + String.join(" → ", cp.steps().stream().map(s -> "[" + (s.step().position() != null
                             ? s.step().position() : String.valueOf(s.step().index())) + "]").toList()));
