@@ -1,5 +1,6 @@
 package io.boxtrace.cli;
 
+import io.boxtrace.render.Escape;
 import io.boxtrace.analysis.build.BuildCgroupEnricher;
 import io.boxtrace.render.html.BuildHtmlWriter;
 import io.boxtrace.analysis.build.BuildOutputParser;
@@ -223,7 +224,7 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
                             : ", " + attachSink.ambiguous() + " build container(s) left out: several builds ran at once"));
                     err.flush();
                 } catch (BoxtraceException e) {
-                    err.println("boxtrace build: " + e.getMessage());
+                    err.println("boxtrace build: " + Escape.text(e.getMessage()));
                 } finally {
                     done.countDown();
                 }

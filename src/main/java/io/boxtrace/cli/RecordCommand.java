@@ -1,5 +1,6 @@
 package io.boxtrace.cli;
 
+import io.boxtrace.render.Escape;
 import io.boxtrace.event.Clock;
 import io.boxtrace.pipeline.CommandScope;
 import io.boxtrace.pipeline.ContainerFilter;
@@ -118,7 +119,7 @@ public final class RecordCommand implements java.util.concurrent.Callable<Intege
             try {
                 session.reportSummary(session.stop());
             } catch (BoxtraceException e) {
-                err.println("boxtrace record: " + e.getMessage());
+                err.println("boxtrace record: " + Escape.text(e.getMessage()));
             } finally {
                 done.countDown();
             }

@@ -1,5 +1,6 @@
 package io.boxtrace.cli;
 
+import io.boxtrace.render.Escape;
 import io.boxtrace.event.ExecEvent;
 import io.boxtrace.event.ExitEvent;
 import io.boxtrace.event.NamespaceEvent;
@@ -57,10 +58,10 @@ final class RecordingReplay {
                     sink.accept(t);
                 }
             } catch (RecordingFormatException e) {
-                err.println(command + ": " + e.getMessage() + "; using the events before it");
+                err.println(command + ": " + Escape.text(e.getMessage()) + "; using the events before it");
             }
             if (reader.warning() != null) {
-                err.println(command + ": warning: " + reader.warning());
+                err.println(command + ": warning: " + Escape.text(reader.warning()));
             }
             if (args.isEmpty()) {
                 throw BoxtraceException.runtime(file + ": no matching client command was recorded"

@@ -1,5 +1,6 @@
 package io.boxtrace.cli;
 
+import io.boxtrace.render.Escape;
 import io.boxtrace.event.TracedEvent;
 import io.boxtrace.pipeline.PipelineStats;
 import io.boxtrace.sink.Formats;
@@ -59,7 +60,7 @@ public final class ReportCommand implements java.util.concurrent.Callable<Intege
                 sink.end(summary != null ? PipelineStats.of(summary) : new PipelineStats(n, 0, 0, 0, 0, 0));
             }
             if (reader.warning() != null) {
-                err.println("boxtrace report: warning: " + reader.warning());
+                err.println("boxtrace report: warning: " + Escape.text(reader.warning()));
             }
             if (broken != null) {
                 throw BoxtraceException.runtime(broken.getMessage() + "; the " + n + " events before it were written to "

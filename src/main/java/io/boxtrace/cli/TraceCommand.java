@@ -1,5 +1,6 @@
 package io.boxtrace.cli;
 
+import io.boxtrace.render.Escape;
 import io.boxtrace.event.Clock;
 import io.boxtrace.pipeline.CommandScope;
 import io.boxtrace.pipeline.ContainerFilter;
@@ -101,7 +102,7 @@ public final class TraceCommand implements java.util.concurrent.Callable<Integer
                 PipelineStats stats = session.stop();
                 session.reportSummary(stats);
             } catch (BoxtraceException e) {
-                err.println("boxtrace trace: " + e.getMessage());
+                err.println("boxtrace trace: " + Escape.text(e.getMessage()));
             } finally {
                 done.countDown();
             }

@@ -1,5 +1,6 @@
 package io.boxtrace.cli;
 
+import io.boxtrace.render.Escape;
 import io.boxtrace.event.ContainerInfo;
 import io.boxtrace.event.ExitEvent;
 import io.boxtrace.event.ForkEvent;
@@ -49,10 +50,10 @@ final class TreeFromRecording {
                     track(t, containers);
                 }
             } catch (RecordingFormatException e) {
-                err.println("boxtrace tree: " + e.getMessage() + "; showing the tree up to there");
+                err.println("boxtrace tree: " + Escape.text(e.getMessage()) + "; showing the tree up to there");
             }
             if (reader.warning() != null) {
-                err.println("boxtrace tree: warning: " + reader.warning());
+                err.println("boxtrace tree: warning: " + Escape.text(reader.warning()));
             }
             out.print(command.render(table.live(), containers::get, Integer::toString, header.clock(), Style.forStdout()));
             out.flush();

@@ -1,9 +1,9 @@
 package io.boxtrace.container;
 
-import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Names and images of containers, asked of their runtime once per container id: Docker's API
@@ -18,17 +18,16 @@ public final class ContainerMetadata implements AutoCloseable {
 
     private final DockerClient docker;
     private final PodmanStore podman;
-    private final PrintWriter err;
-    private final String command;
+    /** One-line warnings for the user; the caller escapes them, since daemon text is untrusted. */
+    private final Consumer<String> warn;
     private final Map<String, ContainerMeta> fromEvents = new ConcurrentHashMap<>();
     private volatile boolean dockerDown;
     private Thread eventsThread;
 
-    public ContainerMetadata(DockerClient docker, PodmanStore podman, PrintWriter err, String command) {
+    public ContainerMetadata(DockerClient docker, PodmanStore podman, Consumer<String> warn) {
         this.docker = docker;
         this.podman = podman;
-        this.err = err;
-        this.command = command;
+        this.warn = warn;
     }
 
     /** Starts following Docker's event stream in the background, if a Docker socket is there. */
@@ -82,8 +81,7 @@ public final class ContainerMetadata implements AutoCloseable {
             return m;
         } catch (RuntimeUnavailableException e) {
             dockerDown = true;
-            err.println(command + ": " + e.getMessage() + "; containers are shown by id (cgroup-level attribution)");
-            err.flush();
+            warn.accept(e.getMessage() + "; containers are shown by id (cgroup-level attribution)");
             return Optional.ofNullable(cached);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

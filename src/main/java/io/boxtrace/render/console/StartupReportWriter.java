@@ -1,6 +1,7 @@
 package io.boxtrace.render.console;
 
 import io.boxtrace.analysis.startup.StartupReport;
+import io.boxtrace.render.Escape;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -25,7 +26,8 @@ public final class StartupReportWriter {
     public static void text(StartupReport r, PrintWriter out, Style style) {
         out.println();
         out.println(style.bold("start-up of " + (r.container() == null ? "(no container seen)"
-                : r.container().displayName() + " " + style.dim(r.container().shortId())) + "  runtime " + r.runtime()
+                : Escape.text(r.container().displayName()) + " " + style.dim(Escape.text(r.container().shortId())))
+                + "  runtime " + Escape.text(r.runtime())
                 + "  total " + Durations.human(r.endNs() - r.startNs())));
         out.println(style.bold("phases"));
         for (StartupReport.Phase p : r.phases()) {
@@ -41,15 +43,15 @@ public final class StartupReportWriter {
             out.println("  " + style.dim("none seen"));
         }
         for (StartupReport.NsOp n : r.namespaceOps()) {
-            out.printf("  %+10.1f ms  %-8s %-16s %-10s %s%s%s%n", (n.timeNs() - r.startNs()) / 1e6, n.pid(), n.comm(),
-                    style.magenta(n.op()), String.join(",", n.namespaces()), n.path() == null ? "" : " " + n.path(),
+            out.printf("  %+10.1f ms  %-8s %-16s %-10s %s%s%s%n", (n.timeNs() - r.startNs()) / 1e6, n.pid(), Escape.text(n.comm()),
+                    style.magenta(n.op()), String.join(",", n.namespaces()), n.path() == null ? "" : " " + Escape.text(n.path()),
                     (n.inode() != 0 ? " inode " + n.inode() : "") + (n.result() != 0 ? style.red(" = " + n.result()) : ""));
         }
         if (r.stoppedAt() != null) {
-            out.println(style.red("start-up stopped: " + r.stoppedAt()));
+            out.println(style.red("start-up stopped: " + Escape.text(r.stoppedAt())));
         }
         if (r.missing() != null) {
-            out.println(style.yellow("note: " + r.missing()));
+            out.println(style.yellow("note: " + Escape.text(r.missing())));
         }
         out.flush();
     }
@@ -58,7 +60,8 @@ public final class StartupReportWriter {
         String exit = p.endNs() == 0 ? style.dim("running") : p.signal() != 0 ? style.red(Signals.name(p.signal()))
                 : p.exitCode() == 0 ? "exit 0" : style.yellow("exit " + p.exitCode());
         String dur = p.endNs() == 0 || p.startNs() == 0 ? "" : Durations.human(p.endNs() - p.startNs());
-        String name = p.inContainer() ? style.cyan(p.comm() + "," + p.pid() + " (" + p.nspid() + ")") : p.comm() + "," + p.pid();
+        String comm = Escape.text(p.comm());
+        String name = p.inContainer() ? style.cyan(comm + "," + p.pid() + " (" + p.nspid() + ")") : comm + "," + p.pid();
         out.printf("%s%s %s  %s  %s  %s%n", indent, name, ArgvFormat.join(p.args()),
                 style.dim(String.format("%+.1f ms", (p.startNs() - t0) / 1e6)), dur, exit);
         for (StartupReport.Proc c : p.children()) {
