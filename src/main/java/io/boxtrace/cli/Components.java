@@ -61,7 +61,7 @@ public final class Components implements AutoCloseable {
                     err.println(command + ": " + Escape.text(warning));
                     err.flush();
                 });
-        this.containers = new ContainerRegistry(proc, metadata, CgroupIdIndex.host());
+        this.containers = new ContainerRegistry(proc, metadata, CgroupIdIndex.host(), clock::bootToMono);
         this.enrichers.add(new ContainerStage(containers));
         this.closeables.add(metadata);
     }
