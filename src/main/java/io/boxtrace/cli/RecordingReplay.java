@@ -33,7 +33,7 @@ final class RecordingReplay {
 
     static Result replay(String command, Path file, Integer clientPid, Predicate<List<String>> isClient,
                          Consumer<TracedEvent> sink, PrintWriter err) {
-        try (RecordingReader reader = RecordingReader.open(file)) {
+        try (RecordingReader reader = RecordingInputs.open(file, err, command)) {
             int client = clientPid == null ? -1 : clientPid;
             List<String> args = List.of();
             long start = 0;

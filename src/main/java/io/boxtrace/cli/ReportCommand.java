@@ -41,7 +41,7 @@ public final class ReportCommand implements java.util.concurrent.Callable<Intege
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        try (RecordingReader reader = RecordingReader.open(input)) {
+        try (RecordingReader reader = RecordingInputs.open(input, err, "boxtrace report")) {
             long[] lastNs = {reader.header().startMonoNs()};
             SinkSet sinks = new SinkSet(List.of(open(reader, lastNs)));
             RecordingFormatException broken = null;
