@@ -121,7 +121,8 @@ public final class ConsoleTraceSink implements Sink {
     private String exitDetails(TracedEvent t, ExitEvent x) {
         String how = x.killedBySignal() ? style.red("killed by " + Signals.name(x.signal())
                 + (x.coreDumped() ? " (core dumped)" : ""))
-                : x.exitCode() == 0 ? "code 0" : style.yellow("code " + x.exitCode());
+                : x.exitCode() == 0 ? "code 0" : x.exitCode() == Task.UNKNOWN ? style.dim("exited, code unknown")
+                : style.yellow("code " + x.exitCode());
         ProcessInfo p = t.process();
         if (p != null && p.startNs() > 0 && x.timeNs() >= p.startNs()) {
             how += style.dim(String.format("  after %s", Durations.human(x.timeNs() - p.startNs())));
