@@ -123,7 +123,8 @@ public final class TreeCommand implements Callable<Integer> {
                     out.println("  " + style.dim("runtime: ") + renderer.line(s));
                 }
             }
-            renderer.render(out, g.roots(), g.members(), "  ");
+            renderer.markingDebugSessions(p -> g.roots().contains(p) && g.isDebugSession(p))
+                    .render(out, g.roots(), g.members(), "  ");
             out.println();
         }
         if (groups.isEmpty() && !all) {
