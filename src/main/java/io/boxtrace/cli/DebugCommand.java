@@ -1,7 +1,7 @@
 package io.boxtrace.cli;
 
 import io.boxtrace.container.ContainerRegistry;
-import io.boxtrace.container.ContainerTree;
+import io.boxtrace.analysis.tree.ContainerTree;
 import io.boxtrace.debug.DebugException;
 import io.boxtrace.debug.DebugLauncher;
 import io.boxtrace.debug.DebugTarget;

@@ -1,6 +1,6 @@
 package io.boxtrace.debug;
 
-import io.boxtrace.container.ContainerTree;
+import io.boxtrace.analysis.tree.ContainerTree;
 import io.boxtrace.container.RuntimeContainer;
 import io.boxtrace.event.ContainerInfo;
 import io.boxtrace.event.ProcessInfo;
