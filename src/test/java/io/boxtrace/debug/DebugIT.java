@@ -164,4 +164,41 @@ class DebugIT {
         }
         assertThat(Files.exists(Path.of("/to-debug"))).isFalse();
     }
+
+    @Test
+    void treeMarksTheSessionAsADebugSessionOfTheContainer() throws Exception {
+        String c = fx.tag + "-tree";
+        fx.docker(c, List.of(), DebugFixture.IMAGE, "sleep", "300");
+        // The session's /tmp is the host's: it runs until the test creates the file.
+        Path done = Path.of("/tmp", fx.tag + "-done");
+        var session = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return boxtrace("debug", c, "--", "sh", "-c", "touch " + done + "-ready; while [ ! -e " + done
+                        + " ]; do sleep 0.1; done; rm " + done + "-ready");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // The session's processes are in a host cgroup, not the container's: docker top does not list them.
+        for (int i = 0; i < 300 && !Files.exists(Path.of(done + "-ready")); i++) {
+            Thread.sleep(100);
+        }
+        var tree = boxtrace("tree", "--json", "-c", c);
+        var text = boxtrace("tree", "-c", c);
+        Files.writeString(done, "");
+        try {
+            assertThat(session.get().exit()).isZero();
+        } finally {
+            Files.delete(done);
+        }
+        var processes = new com.fasterxml.jackson.databind.ObjectMapper().readTree(tree.out())
+                .get("containers").get(0).get("processes");
+        assertThat(processes).hasSize(2);
+        assertThat(processes.get(0).get("nspid").asInt()).isEqualTo(1);
+        assertThat(processes.get(0).has("debug_session")).isFalse();
+        assertThat(processes.get(1).get("debug_session").asBoolean()).isTrue();
+        assertThat(processes.get(1).get("comm").asText()).isEqualTo("boxtrace-debug");
+        assertThat(processes.get(1).get("children").get(0).get("comm").asText()).isEqualTo("sh");
+        assertThat(text.out()).contains("[debug session] boxtrace-debug,");
+    }
 }
