@@ -69,7 +69,8 @@ public final class PodmanImages {
     static boolean sameImage(String full, String ref) {
         String withTag = ref.contains(":") && ref.lastIndexOf(':') > ref.lastIndexOf('/') || ref.contains("@")
                 ? ref : ref + ":latest";
+        String bare = withTag.startsWith("docker.io/") ? withTag.substring("docker.io/".length()) : withTag;
         return full.equals(ref) || full.equals(withTag) || full.equals("localhost/" + withTag)
-                || full.equals("docker.io/" + withTag) || full.equals("docker.io/library/" + withTag);
+                || full.equals("docker.io/" + bare) || full.equals("docker.io/library/" + bare);
     }
 }
