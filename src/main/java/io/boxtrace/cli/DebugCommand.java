@@ -62,7 +62,10 @@ public final class DebugCommand implements Callable<Integer> {
                     .resolve(container);
             List<Path> layers = tools.equals("host") ? List.of() : runtimes.imageLayers(tools);
             spec.commandLine().getErr().flush();
-            return new DebugLauncher().run(new DebugLauncher.Request(target, mount, layers, net, command));
+            // Ctrl-C and SIGTERM are the session's to handle from here on, never a JVM exit.
+            Interruption interruption = Interruption.install();
+            return new DebugLauncher().run(new DebugLauncher.Request(target, mount, layers, net, command),
+                    interruption::forwardTo);
         } catch (DebugException e) {
             throw new BoxtraceException(switch (e.kind()) {
                 case AMBIGUOUS -> ExitCode.USAGE;

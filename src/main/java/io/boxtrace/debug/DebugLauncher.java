@@ -62,8 +62,13 @@ public final class DebugLauncher {
         return a;
     }
 
-    /** Runs the session with this process's stdin/stdout/stderr; returns the helper's exit status. */
-    public int run(Request r) throws DebugException {
+    /**
+     * Runs the session with this process's stdin/stdout/stderr; returns the helper's exit status.
+     * onStart gets the helper's pid as soon as it runs (for passing on signals: the helper passes
+     * SIGTERM and SIGHUP on to the session's command and ignores Ctrl-C, which the terminal gives
+     * the command itself).
+     */
+    public int run(Request r, java.util.function.IntConsumer onStart) throws DebugException {
         Path dir = null;
         Path helper = null;
         try {
@@ -73,10 +78,11 @@ public final class DebugLauncher {
             helper = dir.resolve("boxtrace-debug");
             extract(helper);
             Process p = start(argv(helper, r));
+            onStart.accept((int) p.pid());
             // Running: the kernel holds the program now, the file can go.
             Files.deleteIfExists(helper);
             Files.deleteIfExists(dir);
-            return waitIgnoringInterrupt(p);
+            return waitFor(p);
         } catch (IOException e) {
             throw new DebugException(DebugException.Kind.RUNTIME, "cannot start the debug helper: " + e.getMessage());
         } finally {
@@ -120,14 +126,8 @@ public final class DebugLauncher {
         }
     }
 
-    /**
-     * Ctrl-C reaches the whole foreground process group, boxtrace included: the session's command
-     * decides what it means, and boxtrace waits for its status rather than dying first.
-     */
-    @SuppressWarnings("removal")
-    private static int waitIgnoringInterrupt(Process p) {
-        sun.misc.Signal interrupt = new sun.misc.Signal("INT");
-        sun.misc.SignalHandler before = sun.misc.Signal.handle(interrupt, sig -> { });
+    /** Waits for the session; the caller's signal handling (forwarding to the helper) keeps the JVM alive. */
+    private static int waitFor(Process p) {
         boolean interrupted = false;
         try {
             while (true) {
@@ -138,7 +138,6 @@ public final class DebugLauncher {
                 }
             }
         } finally {
-            sun.misc.Signal.handle(interrupt, before);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
