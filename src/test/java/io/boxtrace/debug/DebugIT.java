@@ -118,6 +118,22 @@ class DebugIT {
     }
 
     @Test
+    void aBareRuncContainerIsFoundByItsIdAndEntered() throws Exception {
+        Path bundle = Files.createTempDirectory("bt-debug-bundle");
+        fx.removeLater("rm", "-rf", bundle.toString());
+        sh("cp", "-a", "/var/lib/boxtrace-test/bundle", bundle.resolve("b").toString());
+        String id = fx.tag + "-runc";
+        fx.removeLater("runc", "delete", "-f", id);
+        Process run = new ProcessBuilder("runc", "run", "-d", "--bundle", bundle.resolve("b").toString(), id)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(run.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(run.exitValue()).isZero();
+        var r = boxtrace("debug", id, "--", "sh", "-c", "ps -e -o pid=,args=; ls /to-debug/bin/busybox");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("1 sleep 3600").contains("/to-debug/bin/busybox");
+    }
+
+    @Test
     void aContainerWhosePid1BelongsToAnotherIsEnteredAtItsOwnRoot() throws Exception {
         String a = fx.tag + "-a";
         String b = fx.tag + "-b";
