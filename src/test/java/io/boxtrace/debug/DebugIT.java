@@ -96,6 +96,37 @@ class DebugIT {
     }
 
     @Test
+    void withoutCommandTheHostsShellRunsOnATerminalWithAPromptNamingTheContainer() throws Exception {
+        String c = fx.tag + "-shell";
+        fx.docker(c, List.of(), DebugFixture.IMAGE, "sleep", "300");
+        String boxtrace = ProcessHandle.current().info().command().orElseThrow()
+                + " --enable-native-access=ALL-UNNAMED -jar " + Path.of("target/boxtrace.jar").toAbsolutePath() + " debug " + c;
+        // script(1) gives the session a pseudo-terminal, as a user's terminal would.
+        Process p = new ProcessBuilder("script", "-qec", boxtrace, "/dev/null").redirectErrorStream(true).start();
+        StringBuffer seen = new StringBuffer();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            try (var in = p.getInputStream()) {
+                byte[] buf = new byte[4096];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    seen.append(new String(buf, 0, n));
+                }
+            } catch (java.io.IOException ignored) {
+                // the session ended
+            }
+        });
+        for (int i = 0; i < 600 && !seen.toString().contains("(debug " + c + ")"); i++) {
+            Thread.sleep(100);
+        }
+        p.getOutputStream().write("echo inside-$BOXTRACE_DEBUG_CONTAINER-$(hostname)\nexit 4\n".getBytes());
+        p.getOutputStream().flush();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        reader.join(5000);
+        assertThat(p.exitValue()).as(seen.toString()).isEqualTo(4);
+        String hostname = sh("docker", "inspect", "-f", "{{.Config.Hostname}}", c);
+        assertThat(seen.toString()).contains("(debug " + c + ")").contains("inside-" + c + "-" + hostname);
+    }
+
+    @Test
     void aReadOnlyContainerRunAsUser1000IsReadableAndStaysUnwritable() throws Exception {
         String c = fx.tag + "-ro";
         fx.docker(c, List.of("--read-only", "--user", "1000"), DebugFixture.IMAGE, "sleep", "300");
