@@ -35,7 +35,8 @@ final class DebugFixture implements AutoCloseable {
         try {
             Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("boxtrace finished").isTrue();
+            // Generous: on a loaded shared machine a JVM start and a /proc scan alone can take tens of seconds.
+            assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("boxtrace finished").isTrue();
             return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
         } finally {
             Files.delete(out);
