@@ -1,5 +1,6 @@
 package io.boxtrace.cli;
 
+import io.boxtrace.render.Escape;
 import io.boxtrace.container.ContainerRuntime;
 import io.boxtrace.render.html.HtmlWriter;
 import io.boxtrace.render.html.Pages;
