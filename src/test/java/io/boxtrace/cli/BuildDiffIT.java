@@ -137,7 +137,8 @@ class BuildDiffIT {
         assertThat(other.exit()).as(other.err()).isZero();
         JsonNode o = JSON.readTree(other.out());
         assertThat(o.get("notices").toString()).contains("different builders (classic, buildkit)");
-        assertThat(step(o, "RUN echo " + tag).get("change").asText()).isIn("same", "slower", "faster");
+        // Best effort, stated: the builders print some instructions differently, and those pair up as added/removed.
+        assertThat(o.get("steps")).anySatisfy(st -> assertThat(st.path("instruction").asText()).startsWith("RUN echo " + tag));
 
         CliIT.Result notAProfile = CliIT.boxtrace("build", "diff", context.resolve("Dockerfile").toString(), p1.toString());
         assertThat(notAProfile.exit()).isEqualTo(1);
