@@ -18,6 +18,9 @@ public final class ContainerMetadata implements AutoCloseable {
 
     private final DockerClient docker;
     private final PodmanStore podman;
+    private final ContainerdState containerd;
+    /** Docker daemons running inside containers (Docker in Docker), by the outer container's id. */
+    private final Map<String, DockerClient> nested = new ConcurrentHashMap<>();
     private final PrintWriter err;
     private final String command;
     private final Map<String, ContainerMeta> fromEvents = new ConcurrentHashMap<>();
@@ -25,8 +28,14 @@ public final class ContainerMetadata implements AutoCloseable {
     private Thread eventsThread;
 
     public ContainerMetadata(DockerClient docker, PodmanStore podman, PrintWriter err, String command) {
+        this(docker, podman, ContainerdState.host(), err, command);
+    }
+
+    public ContainerMetadata(DockerClient docker, PodmanStore podman, ContainerdState containerd, PrintWriter err,
+                             String command) {
         this.docker = docker;
         this.podman = podman;
+        this.containerd = containerd;
         this.err = err;
         this.command = command;
     }
@@ -55,11 +64,47 @@ public final class ContainerMetadata implements AutoCloseable {
     }
 
     public Optional<ContainerMeta> lookup(CgroupRef ref) {
+        return lookup(ref, -1);
+    }
+
+    /**
+     * @param parentPid a live process of the enclosing container when the ref is nested (Docker in
+     *                  Docker), else -1: the inner daemon's socket is reached through its root
+     *                  ({@code /proc/<pid>/root/run/docker.sock}), never through the host's daemon
+     */
+    public Optional<ContainerMeta> lookup(CgroupRef ref, int parentPid) {
+        if (ref.parent() != null && ref.runtime().equals("docker")) {
+            return parentPid > 0 ? nestedDocker(ref.parent().id(), parentPid, ref.id()) : Optional.empty();
+        }
         return switch (ref.runtime()) {
             case "docker" -> docker(ref.id());
             case "podman" -> podman.lookup(ref.id());
+            case "containerd" -> containerd.lookup(ref.namespace(), ref.id());
+            case "lxc", "nspawn" -> Optional.of(new ContainerMeta(ref.id(), ref.id(), null, Map.of()));
             default -> Optional.empty();
         };
+    }
+
+    private Optional<ContainerMeta> nestedDocker(String outerId, int outerPid, String id) {
+        DockerClient inner = nested.computeIfAbsent(outerId, k -> {
+            for (String sock : new String[] {"run/docker.sock", "var/run/docker.sock"}) {
+                java.nio.file.Path p = java.nio.file.Path.of("/proc", Integer.toString(outerPid), "root", sock);
+                if (java.nio.file.Files.exists(p)) {
+                    return new DockerClient(p);
+                }
+            }
+            return null;
+        });
+        if (inner == null) {
+            nested.remove(outerId);
+            return Optional.empty();
+        }
+        try {
+            return inner.inspect(id);
+        } catch (RuntimeUnavailableException e) {
+            nested.remove(outerId); // that process may have gone: another one of the container is asked next time
+            return Optional.empty();
+        }
     }
 
     private Optional<ContainerMeta> docker(String id) {

@@ -12,7 +12,6 @@ import io.boxtrace.event.Task;
 import io.boxtrace.event.TracedEvent;
 import io.boxtrace.source.procfs.CgroupPath;
 import io.boxtrace.source.procfs.ProcReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +35,8 @@ public final class ContainerRegistry {
     private final ProcReader proc;
     private final ContainerMetadata metadata;
     private final CgroupIdIndex cgroupIds;
+    private final PidNsRuntimes pidNsRuntimes;
+    private final ContainerdState containerd;
     private final Map<String, ContainerInfo> byId = new HashMap<>();
     private final Map<Integer, ContainerInfo> byPid = new HashMap<>();
     private final Map<Long, ContainerInfo> byPidNs = new HashMap<>();
@@ -50,9 +51,16 @@ public final class ContainerRegistry {
     private final Map<String, long[]> nameRetries = new HashMap<>();
 
     public ContainerRegistry(ProcReader proc, ContainerMetadata metadata, CgroupIdIndex cgroupIds) {
+        this(proc, metadata, cgroupIds, PidNsRuntimes.host(proc), ContainerdState.host());
+    }
+
+    public ContainerRegistry(ProcReader proc, ContainerMetadata metadata, CgroupIdIndex cgroupIds,
+                             PidNsRuntimes pidNsRuntimes, ContainerdState containerd) {
         this.proc = proc;
         this.metadata = metadata;
         this.cgroupIds = cgroupIds;
+        this.pidNsRuntimes = pidNsRuntimes;
+        this.containerd = containerd;
     }
 
     /** The event with the container of its process, tracking container starts and stops. */
@@ -99,11 +107,11 @@ public final class ContainerRegistry {
         Optional<String> exact = cg != 0 ? cgroupIds.path(cg) : Optional.empty();
         if (exact.isPresent() && task.pidNs() != 0) {
             // The kernel's own facts for this very task: no /proc read, nothing stale.
-            c = resolve(exact.get(), task.pidNs(), hostPidNs ? 1 : 2);
+            c = resolve(task.pid(), exact.get(), task.pidNs(), hostPidNs ? 1 : 2);
         } else if (cg != 0 && task.pidNs() != 0 && proc.cgroup(task.pid()).isEmpty()) {
             // Gone before /proc could be read: the cgroup may be newer than the last walk; walk again.
             Optional<String> late = cgroupIds.path(cg, true);
-            c = late.isPresent() ? resolve(late.get(), task.pidNs(), hostPidNs ? 1 : 2) : byPid.get(task.pid());
+            c = late.isPresent() ? resolve(task.pid(), late.get(), task.pidNs(), hostPidNs ? 1 : 2) : byPid.get(task.pid());
         } else {
             c = readAtExec(x, p);
         }
@@ -124,17 +132,24 @@ public final class ContainerRegistry {
                 : proc.namespaceInode(pid, "pid").orElse(p == null ? 0L : p.pidNamespace());
         int nsDepth = x.task().nsPid() != Task.UNKNOWN && x.task().nsPid() != pid ? 2
                 : proc.status(pid).map(s -> s.nsPids().size()).orElse(p == null ? 1 : Math.max(1, p.nsPids().size()));
-        ContainerInfo c = resolve(cgroup, pidNs, nsDepth);
+        ContainerInfo c = resolve(pid, cgroup, pidNs, nsDepth);
         return c != null ? c : byPid.get(pid);
     }
 
     private ContainerInfo resolve(ProcessInfo p) {
-        return resolve(p.cgroup(), p.pidNamespace(), Math.max(1, p.nsPids().size()));
+        return resolve(p.pid(), p.cgroup(), p.pidNamespace(), Math.max(1, p.nsPids().size()));
     }
 
-    /** cgroup path first, then a known pid namespace, then a container of its own when nested in a pid namespace. */
-    ContainerInfo resolve(String cgroup, long pidNs, int nsDepth) {
+    /**
+     * cgroup path first (containerd's ambiguous {@code /<namespace>/<id>} only when containerd has
+     * that task), then a known pid namespace, then a container of its own when nested in a pid
+     * namespace, named by the process that made it ({@link PidNsRuntimes}).
+     */
+    ContainerInfo resolve(int pid, String cgroup, long pidNs, int nsDepth) {
         Optional<CgroupRef> ref = CgroupParser.parse(cgroup);
+        if (ref.isEmpty() && nsDepth > 1) {
+            ref = containerd.fromCgroup(cgroup);
+        }
         if (ref.isPresent()) {
             ContainerInfo c = info(ref.get(), cgroup);
             if (pidNs != 0 && nsDepth > 1) {
@@ -146,25 +161,24 @@ public final class ContainerRegistry {
             return byPidNs.get(pidNs);
         }
         if (nsDepth > 1 && pidNs != 0) {
-            String name = cgroup == null || cgroup.equals("/") ? null : Path.of(cgroup).getFileName().toString();
-            String id = name != null ? name : "pidns-" + pidNs;
-            ContainerInfo c = byId.computeIfAbsent(id, k -> new ContainerInfo(k, name, null, directRuntime(k), Map.of(),
-                    null, cgroup));
+            ContainerInfo named = pidNsRuntimes.identify(pid, pidNs, cgroup).orElse(null);
+            if (named != null && byPidNs.containsValue(byId.get(named.id()))) {
+                named = null; // that id is a live container in another pid namespace: not this one
+            }
+            ContainerInfo c;
+            if (named != null) {
+                byId.put(named.id(), named);
+                c = named;
+            } else {
+                String leaf = cgroup == null || cgroup.equals("/") ? null : Path.of(cgroup).getFileName().toString();
+                String id = leaf != null && !byPidNs.containsValue(byId.get(leaf)) ? leaf : "pidns-" + pidNs;
+                c = byId.computeIfAbsent(id, k -> new ContainerInfo(k, leaf != null && k.equals(leaf) ? leaf : null,
+                        null, "unknown", Map.of(), null, cgroup));
+            }
             byPidNs.put(pidNs, c);
             return c;
         }
         return null;
-    }
-
-    /** runc and crun used directly keep their state under /run/<runtime>/<id>. */
-    private static String directRuntime(String id) {
-        if (Files.isDirectory(Path.of("/run/runc", id))) {
-            return "runc";
-        }
-        if (Files.isDirectory(Path.of("/run/crun", id))) {
-            return "crun";
-        }
-        return "unknown";
     }
 
     private ContainerInfo info(CgroupRef ref, String cgroup) {
@@ -173,7 +187,7 @@ public final class ContainerRegistry {
             return known;
         }
         ContainerInfo parent = ref.parent() == null ? null : info(ref.parent(), null);
-        ContainerMeta meta = metadata.lookup(ref).orElse(null);
+        ContainerMeta meta = metadata.lookup(ref, parent == null ? -1 : pidIn(parent)).orElse(null);
         Map<String, String> labels = new HashMap<>(meta == null ? Map.of() : meta.labels());
         if (ref.podUid() != null) {
             labels.putIfAbsent("io.kubernetes.pod.uid", ref.podUid());
@@ -191,6 +205,17 @@ public final class ContainerRegistry {
         }
         byId.put(ref.id(), c);
         return c;
+    }
+
+    /** A live process of a container (the lowest pid: its init or daemon, usually), or -1. */
+    private int pidIn(ContainerInfo c) {
+        int best = -1;
+        for (var e : byPid.entrySet()) {
+            if (e.getValue() != null && e.getValue().id().equals(c.id()) && (best < 0 || e.getKey() < best)) {
+                best = e.getKey();
+            }
+        }
+        return best;
     }
 
     /**

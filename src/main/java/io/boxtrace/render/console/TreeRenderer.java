@@ -6,6 +6,7 @@ import io.boxtrace.render.Escape;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
 
 /**
  * Prints processes as a tree, like {@code pstree -alp}: one line per process with its name, host
@@ -16,6 +17,7 @@ public final class TreeRenderer {
 
     private final Style style;
     private final IntFunction<String> userName;
+    private final IntToLongFunction insideUid;
     private final boolean showNsPid;
 
     /**
@@ -23,9 +25,22 @@ public final class TreeRenderer {
      * @param showNsPid also print the pid inside the innermost pid namespace
      */
     public TreeRenderer(Style style, IntFunction<String> userName, boolean showNsPid) {
+        this(style, userName, showNsPid, null);
+    }
+
+    private TreeRenderer(Style style, IntFunction<String> userName, boolean showNsPid, IntToLongFunction insideUid) {
         this.style = style;
         this.userName = userName;
         this.showNsPid = showNsPid;
+        this.insideUid = insideUid;
+    }
+
+    /**
+     * The same renderer for a container in a user namespace: each user is followed by the uid the
+     * process has inside, e.g. {@code alice(0 inside)}; -1 from the mapping shows as unmapped.
+     */
+    public TreeRenderer withInsideUids(IntToLongFunction insideUid) {
+        return new TreeRenderer(style, userName, showNsPid, insideUid);
     }
 
     /** Prints each tree: its root at indent, descendants below it with tree branches. */
@@ -55,6 +70,10 @@ public final class TreeRenderer {
         }
         if (p.uid() >= 0) {
             sb.append(" ").append(style.yellow(Escape.text(userName.apply(p.uid()))));
+            if (insideUid != null) {
+                long in = insideUid.applyAsLong(p.uid());
+                sb.append(style.dim(in < 0 ? "(unmapped inside)" : "(" + in + " inside)"));
+            }
         }
         if (p.kernelThread()) {
             sb.append(style.dim(" [kernel thread]"));

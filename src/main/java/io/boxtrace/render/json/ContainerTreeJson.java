@@ -1,6 +1,7 @@
 package io.boxtrace.render.json;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.boxtrace.container.UidMap;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.boxtrace.analysis.tree.ContainerTree;
 import io.boxtrace.analysis.tree.ProcessTree;
@@ -29,7 +30,9 @@ public final class ContainerTreeJson {
         var arr = top.putArray("containers");
         for (ContainerTree.Group g : tree.containers()) {
             ObjectNode c = container(g.container());
-            c.set("processes", ProcessTreeJson.array(ProcessTree.forest(g.roots(), g.members()), users, clock));
+            var uidMap = UidMap.parse(g.container().labels().get(UidMap.LABEL));
+            c.set("processes", ProcessTreeJson.array(ProcessTree.forest(g.roots(), g.members()), users, clock,
+                    uidMap.<java.util.function.IntToLongFunction>map(m -> m::inside).orElse(null)));
             if (withRuntime) {
                 c.set("runtime_processes", ProcessTreeJson.array(ProcessTree.forest(g.scaffolding(), List.of()), users, clock));
             }
