@@ -73,14 +73,15 @@ public final class ContainerMetadata implements AutoCloseable {
      *                  ({@code /proc/<pid>/root/run/docker.sock}), never through the host's daemon
      */
     public Optional<ContainerMeta> lookup(CgroupRef ref, int parentPid) {
-        if (ref.parent() != null && ref.runtime().equals("docker")) {
+        ContainerRuntime runtime = ContainerRuntime.of(ref.runtime());
+        if (ref.parent() != null && runtime == ContainerRuntime.DOCKER) {
             return parentPid > 0 ? nestedDocker(ref.parent().id(), parentPid, ref.id()) : Optional.empty();
         }
-        return switch (ref.runtime()) {
-            case "docker" -> docker(ref.id());
-            case "podman" -> podman.lookup(ref.id());
-            case "containerd" -> containerd.lookup(ref.namespace(), ref.id());
-            case "lxc", "nspawn" -> Optional.of(new ContainerMeta(ref.id(), ref.id(), null, Map.of()));
+        return switch (runtime) {
+            case DOCKER -> docker(ref.id());
+            case PODMAN -> podman.lookup(ref.id());
+            case CONTAINERD -> ref.namespace() == null ? Optional.empty() : containerd.lookup(ref.namespace(), ref.id());
+            case LXC, NSPAWN -> Optional.of(new ContainerMeta(ref.id(), ref.id(), null, Map.of()));
             default -> Optional.empty();
         };
     }

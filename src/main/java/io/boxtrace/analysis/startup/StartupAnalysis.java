@@ -1,5 +1,7 @@
 package io.boxtrace.analysis.startup;
 
+import io.boxtrace.container.ContainerRuntime;
+
 import io.boxtrace.event.ContainerInfo;
 import io.boxtrace.event.Event;
 import io.boxtrace.event.ExecEvent;
@@ -32,8 +34,6 @@ import java.util.Set;
 public final class StartupAnalysis implements Sink {
 
     static final int MAX_EVENTS = 500_000;
-    private static final Set<String> RUNTIMES = Set.of("runc", "crun", "containerd-shim", "containerd-shim-runc-v2",
-            "conmon", "runc:[0:PARENT]", "runc:[1:CHILD]", "runc:[2:INIT]", "exe");
 
     private final List<TracedEvent> events = new ArrayList<>();
     private volatile int clientPid = -1;
@@ -99,7 +99,9 @@ public final class StartupAnalysis implements Sink {
         boolean userRan = phases.stream().anyMatch(p -> p.name().equals("user process run")
                 || p.name().equals("user process exec"));
         String stopped = userRan ? null : stoppedAt(procs, phases);
-        return new StartupReport(runtimeOf(command), container, start, end, procs, ops, phases, missing, stopped);
+        String runtime = container != null && ContainerRuntime.of(container.runtime()) != ContainerRuntime.UNKNOWN
+                ? container.runtime() : runtimeOf(command);
+        return new StartupReport(runtime, container, start, end, procs, ops, phases, missing, stopped);
     }
 
     /** The deepest process that failed, and the last phase reached, for a start that never ran the user's program. */
@@ -137,7 +139,7 @@ public final class StartupAnalysis implements Sink {
             ContainerInfo c = t.event() instanceof io.boxtrace.event.ContainerEvent ce ? ce.container() : t.container();
             // Not the client's own container (a client run inside one); podman's containers are the
             // client's descendants (podman -> conmon -> runc), so the rest of its subtree counts.
-            if (c != null && (build || !c.runtime().equals("buildkit"))
+            if (c != null && (build || ContainerRuntime.of(c.runtime()) != ContainerRuntime.BUILDKIT)
                     && (t.process() == null || t.process().pid() != clientPid)) {
                 seen.put(c.id(), c); // the latest version: names can arrive after the first sighting
             }
@@ -165,14 +167,15 @@ public final class StartupAnalysis implements Sink {
         String runtime = runtimeOf(command);
         for (TracedEvent t : events) {
             if (t.event() instanceof ExecEvent x && !x.failed() && !x.args().isEmpty()
-                    && (x.args().contains("create") || x.args().contains("run")) && isRuntimeExec(x)) {
+                    && (x.args().contains("create") || x.args().contains("run")) && isRuntimeExec(x)
+                    && t.container() == null) {
                 String id = x.args().getLast();
                 if (!id.isEmpty() && !x.args().contains("/var/lib/docker/buildkit/executor/runc-log.json")) {
                     return seen.getOrDefault(id, new ContainerInfo(id, null, null, runtime, Map.of(), null, null));
                 }
             }
         }
-        return seen.values().stream().filter(c -> !c.runtime().equals("buildkit")).findFirst().orElse(null);
+        return seen.values().stream().filter(c -> ContainerRuntime.of(c.runtime()) != ContainerRuntime.BUILDKIT).findFirst().orElse(null);
     }
 
     private static boolean isRuntimeExec(ExecEvent x) {
@@ -198,9 +201,11 @@ public final class StartupAnalysis implements Sink {
             }
             if (e instanceof ExecEvent x && container != null && !x.failed()) {
                 String comm = x.task().comm() == null ? "" : x.task().comm();
-                boolean runtime = RUNTIMES.contains(comm) || (x.filename() != null && RUNTIMES.contains(
+                boolean runtime = isScaffolding(comm) || (x.filename() != null && isScaffolding(
                         x.filename().substring(x.filename().lastIndexOf('/') + 1)));
-                if (runtime && x.args().stream().anyMatch(a -> a.contains(container.id())
+                // Scaffolding runs outside the container it serves (in an enclosing one at most): a
+                // process of any other container merely named like a runtime serves nothing here.
+                if (runtime && outside(t.container(), container) && x.args().stream().anyMatch(a -> a.contains(container.id())
                         || (container.name() != null && a.equals(container.name())))) {
                     in.add(x.task().pid());
                 }
@@ -213,8 +218,26 @@ public final class StartupAnalysis implements Sink {
         return in;
     }
 
+    /** True when a process in {@code own} (null: the host) can be scaffolding of {@code target}: the host or an enclosing container. */
+    static boolean outside(ContainerInfo own, ContainerInfo target) {
+        if (own == null) {
+            return true;
+        }
+        for (ContainerInfo p = target.parent(); p != null; p = p.parent()) {
+            if (p.id().equals(own.id())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isDaemon(String comm) {
-        return comm != null && (comm.equals("dockerd") || comm.equals("containerd") || comm.equals("systemd"));
+        return ContainerRuntime.isDaemonName(comm);
+    }
+
+    /** runc re-executes itself from a sealed copy whose comm is "exe" until it execs the user's program. */
+    private static boolean isScaffolding(String name) {
+        return ContainerRuntime.isScaffoldingName(name) || "exe".equals(name);
     }
 
     private List<StartupReport.Proc> processes(Set<Integer> involved, ContainerInfo container) {
@@ -287,14 +310,11 @@ public final class StartupAnalysis implements Sink {
 
     static String runtimeOf(List<String> command) {
         for (String a : command) {
-            String base = a.substring(a.lastIndexOf('/') + 1);
-            switch (base) {
-                case "docker", "podman", "runc", "crun", "nerdctl" -> {
-                    return base;
-                }
-                default -> { }
+            String base = ContainerRuntime.baseName(a);
+            if (ContainerRuntime.ofClient(base).isPresent()) {
+                return base;
             }
         }
-        return "unknown";
+        return ContainerRuntime.UNKNOWN.id();
     }
 }
