@@ -38,6 +38,8 @@ public final class ContainerRegistry {
     private final ContainerMetadata metadata;
     private final CgroupIdIndex cgroupIds;
     private final PidNsRuntimes pidNsRuntimes;
+    /** The parent record of the exec being enriched (pipeline thread), for containers gone from /proc. */
+    private ProcessInfo eventParent;
     private final ContainerdState containerd;
     /** Every index points at one holder per container, so naming it later is one assignment. */
     private final Map<String, KnownContainer> byId = new HashMap<>();
@@ -83,6 +85,7 @@ public final class ContainerRegistry {
     public TracedEvent enrich(TracedEvent t) {
         Event e = t.event();
         ProcessInfo p = t.process();
+        eventParent = e instanceof ExecEvent ? t.parent() : null;
         KnownContainer c = switch (e) {
             case SnapshotEvent s -> track(s.process().pid(), resolve(s.process()), e.timeNs());
             case ForkEvent f -> f.isThread() ? byPid.get(f.parent().pid())
@@ -207,7 +210,11 @@ public final class ContainerRegistry {
      * An id already held by a live container in another pid namespace is not reused.
      */
     private KnownContainer ownPidNs(int pid, String cgroup, long pidNs) {
-        ContainerInfo named = pidNsRuntimes.identify(pid, pidNs, cgroup).orElse(null);
+        // The parent's record is believed only for a parent on the host (never a container's process).
+        ProcessInfo parent = eventParent != null && eventParent.pid() != pid && byPid.get(eventParent.pid()) == null
+                ? eventParent : null;
+        ContainerInfo named = pidNsRuntimes.identify(pid, pidNs, cgroup, parent == null ? null : parent.comm(),
+                parent == null ? null : parent.args()).orElse(null);
         if (named != null) {
             KnownContainer k = byId.get(named.id());
             if (k == null) {

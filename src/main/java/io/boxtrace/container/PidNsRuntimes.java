@@ -58,7 +58,24 @@ public final class PidNsRuntimes {
      * @return id, name, runtime (and image where the runtime keeps it); empty when nothing names it
      */
     public Optional<ContainerInfo> identify(int pid, long pidNs, String cgroup) {
-        return named(pid, pidNs, cgroup).map(c -> withUidMap(c, pid));
+        return identify(pid, pidNs, cgroup, null, null);
+    }
+
+    /**
+     * As {@link #identify(int, long, String)}, with the event's own record of the parent for a
+     * process already gone from /proc (a container that lived a few milliseconds, seen late): its
+     * comm and argv as exec'd. bwrap's reaper never execs, so its record holds the outer bwrap's argv.
+     *
+     * @param parentComm the parent's comm from the process table, or null
+     * @param parentArgs the parent's argv from the process table, or null; only given for a parent
+     *                   the caller knows is on the host
+     */
+    public Optional<ContainerInfo> identify(int pid, long pidNs, String cgroup, String parentComm, List<String> parentArgs) {
+        Optional<ContainerInfo> c = named(pid, pidNs, cgroup);
+        if (c.isEmpty() && parentComm != null && parentArgs != null && !parentArgs.isEmpty()) {
+            c = fromArgs(parentComm, parentArgs, -1, pidNs, cgroup);
+        }
+        return c.map(x -> withUidMap(x, pid));
     }
 
     /** Adds the user namespace's uid mapping as a label when the container has one of its own. */
@@ -123,12 +140,14 @@ public final class PidNsRuntimes {
         if (st.isEmpty() || argv.isEmpty() || argv.get().isEmpty() || st.get().nsPids().size() != 1) {
             return Optional.empty(); // only a host process's argv is believed
         }
-        List<String> args = argv.get();
+        return fromArgs(st.get().name(), argv.get(), st.get().uid(), pidNs, cgroup);
+    }
+
+    private static Optional<ContainerInfo> fromArgs(String comm, List<String> args, int uid, long pidNs, String cgroup) {
         Optional<ContainerInfo> apptainer = ApptainerFacts.fromTitle(String.join(" ", args), pidNs, cgroup);
         if (apptainer.isPresent()) {
             return apptainer;
         }
-        String comm = st.get().name();
         return switch (comm) {
             case "systemd-nspawn" -> {
                 String name = option(args, "-M", "--machine").orElseGet(() -> option(args, "-D", "--directory")
@@ -143,8 +162,7 @@ public final class PidNsRuntimes {
             case "conmon" -> option(args, "-c", "--cid").map(id -> {
                 String name = option(args, "-n", "--name").orElse(null);
                 String image = option(args, "-b", "--bundle").flatMap(b -> podmanImage(b, id)).orElse(null);
-                Map<String, String> labels = st.get().uid() != 0 ? Map.of("podman.rootless.uid",
-                        Integer.toString(st.get().uid())) : Map.of();
+                Map<String, String> labels = uid > 0 ? Map.of("podman.rootless.uid", Integer.toString(uid)) : Map.of();
                 return info(id, name, image, "podman", cgroup, labels);
             });
             default -> Optional.empty();
