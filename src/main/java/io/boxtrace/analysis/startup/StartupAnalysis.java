@@ -144,12 +144,19 @@ public final class StartupAnalysis implements Sink {
                 seen.put(c.id(), c); // the latest version: names can arrive after the first sighting
             }
         }
+        // Of the containers the command names, the innermost: "docker exec outer docker run --name
+        // inner …" starts inner, in outer.
+        ContainerInfo named = null;
         for (ContainerInfo c : seen.values()) {
             for (String arg : command) {
-                if (arg.equals(c.name()) || (arg.length() >= 6 && c.id().startsWith(arg))) {
-                    return c;
+                if ((arg.equals(c.name()) || (arg.length() >= 6 && c.id().startsWith(arg)))
+                        && (named == null || depth(c) > depth(named))) {
+                    named = c;
                 }
             }
+        }
+        if (named != null) {
+            return named;
         }
         for (TracedEvent t : events) {
             if (t.event() instanceof ExecEvent x && !x.failed() && t.container() != null && !x.args().isEmpty()
@@ -176,6 +183,14 @@ public final class StartupAnalysis implements Sink {
             }
         }
         return seen.values().stream().filter(c -> ContainerRuntime.of(c.runtime()) != ContainerRuntime.BUILDKIT).findFirst().orElse(null);
+    }
+
+    private static int depth(ContainerInfo c) {
+        int d = 0;
+        for (ContainerInfo p = c.parent(); p != null && d < 16; p = p.parent()) {
+            d++;
+        }
+        return d;
     }
 
     private static boolean isRuntimeExec(ExecEvent x) {
