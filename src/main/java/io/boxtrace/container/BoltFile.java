@@ -60,23 +60,30 @@ final class BoltFile {
         if (buf.capacity() < HEADER + 64) {
             return Optional.empty();
         }
-        int size = buf.getInt(HEADER + 8);
+        // The page size is written in each meta page; when page 0 is damaged, bbolt falls back to the
+        // OS page size to find page 1: do the same with the usual sizes.
         long best = -1;
         long bestTx = -1;
-        for (int i = 0; i < 2; i++) {
-            int at = i * size + HEADER;
-            if (size < 512 || at + 64 > buf.capacity() || buf.getInt(at) != MAGIC || buf.getInt(at + 4) != 2) {
-                continue;
-            }
-            if (fnv64a(buf, at, 56) != buf.getLong(at + 56)) {
-                continue;
-            }
-            long tx = buf.getLong(at + 48);
-            if (tx > bestTx) {
-                bestTx = tx;
-                best = buf.getLong(at + 16);
+        int bestSize = 0;
+        for (int size : new int[] {buf.getInt(HEADER + 8), 4096, 16384, 65536}) {
+            for (int i = 0; i < 2; i++) {
+                long at = (long) i * size + HEADER;
+                if (size < 512 || size > (1 << 20) || at + 64 > buf.capacity() || buf.getInt((int) at) != MAGIC
+                        || buf.getInt((int) at + 4) != 2 || buf.getInt((int) at + 8) != size) {
+                    continue;
+                }
+                if (fnv64a(buf, (int) at, 56) != buf.getLong((int) at + 56)) {
+                    continue;
+                }
+                long tx = buf.getLong((int) at + 48);
+                if (tx > bestTx) {
+                    bestTx = tx;
+                    best = buf.getLong((int) at + 16);
+                    bestSize = size;
+                }
             }
         }
+        int size = bestSize;
         return best < 0 ? Optional.empty() : Optional.of(new BoltFile(buf, size, best));
     }
 
