@@ -100,6 +100,7 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
             long startNs = System.nanoTime();
             Process p = launch();
             client.set((int) p.pid());
+            session.interruption().forwardTo(p.pid());
             analysis.followClient((int) p.pid());
             OutputTee out = OutputTee.start("build-stdout", p.getInputStream(), System.out, parser, System::nanoTime);
             OutputTee errTee = OutputTee.start("build-stderr", p.getErrorStream(), System.err, parser, System::nanoTime);
@@ -185,25 +186,11 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
             session.start();
             err.println("boxtrace build: profiling every build on this host until interrupted (Ctrl-C)");
             err.flush();
-            CountDownLatch done = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    session.stop();
-                    err.println("boxtrace build: " + n.get() + " build(s) profiled" + (attachSink.ambiguous() == 0 ? ""
-                            : ", " + attachSink.ambiguous() + " build container(s) left out: several builds ran at once"));
-                    err.flush();
-                } catch (BoxtraceException e) {
-                    err.println("boxtrace build: " + e.getMessage());
-                } finally {
-                    done.countDown();
-                }
-            }, "boxtrace-shutdown"));
-            try {
-                done.await(); // until the shutdown hook has stopped the session and reported
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return ExitCode.OK.code();
+            int code = session.runUntilInterrupted(Long.MAX_VALUE);
+            err.println("boxtrace build: " + n.get() + " build(s) profiled" + (attachSink.ambiguous() == 0 ? ""
+                    : ", " + attachSink.ambiguous() + " build container(s) left out: several builds ran at once"));
+            err.flush();
+            return code;
         }
     }
 

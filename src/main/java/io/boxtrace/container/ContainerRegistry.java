@@ -123,24 +123,38 @@ public final class ContainerRegistry {
             }
         }
         KnownContainer c;
-        Optional<String> exact = cg != 0 ? cgroupIds.path(cg) : Optional.empty();
-        if (exact.isPresent() && task.pidNs() != 0) {
+        Optional<String> path = cg != 0 ? cgroupIds.path(cg) : Optional.empty();
+        if (path.isPresent() && task.pidNs() != 0) {
             // The kernel's own facts for this very task: no /proc read, nothing stale.
-            c = resolve(task.pid(), exact.get(), task.pidNs(), hostPidNs ? 1 : 2);
+            c = resolve(task.pid(), path.get(), task.pidNs(), hostPidNs ? 1 : 2);
         } else if (cg != 0 && task.pidNs() != 0 && proc.cgroup(task.pid()).isEmpty()) {
             // Gone before /proc could be read: the cgroup may be newer than the last walk; walk again.
-            Optional<String> late = cgroupIds.path(cg, true);
-            c = late.isPresent() ? resolve(task.pid(), late.get(), task.pidNs(), hostPidNs ? 1 : 2) : byPid.get(task.pid());
+            path = cgroupIds.path(cg, true);
+            c = path.isPresent() ? resolve(task.pid(), path.get(), task.pidNs(), hostPidNs ? 1 : 2) : byPid.get(task.pid());
         } else {
+            path = Optional.empty();
             c = readAtExec(x, p);
         }
-        if (cg != 0 && (c != null || hostPidNs)) {
-            byCgroupId.put(cg, c == null ? HOST : c);
-            if (c != null) {
-                c.cgroupIds.add(cg);
-            }
+        if (cg != 0 && path.isPresent()) {
+            learn(cg, path.get(), c, hostPidNs);
         }
         return c;
+    }
+
+    /**
+     * Remembers what a cgroup id means, but only what the cgroup itself says: a container its path
+     * names, or the host for a host process in a cgroup that names none. A process placed by its pid
+     * namespace (nsenter, a debug shell) sits in a host cgroup; learning that cgroup as the container
+     * would put every later host process of that cgroup into it.
+     */
+    private void learn(long cg, String path, KnownContainer c, boolean hostPidNs) {
+        Optional<CgroupRef> ref = CgroupParser.parse(path);
+        if (c != null && ref.isPresent() && ref.get().id().equals(c.info.id())) {
+            byCgroupId.put(cg, c);
+            c.cgroupIds.add(cg);
+        } else if (c == null && ref.isEmpty() && hostPidNs) {
+            byCgroupId.put(cg, HOST);
+        }
     }
 
     private KnownContainer readAtExec(ExecEvent x, ProcessInfo p) {

@@ -168,4 +168,27 @@ class ContainerRegistryTest {
         assertThat(registry.enrich(execInPidNs(process(90, 6_000_000_000L, 1), containerNs, 3, 6_100_000_000L))
                 .container().id()).isNotEqualTo(DOCKER_ID);
     }
+
+    @Test
+    void aProcessPlacedByItsPidNamespaceNeverTeachesItsHostCgroupAsTheContainer() throws IOException {
+        long containerNs = 4026533083L;
+        Path root = Files.createDirectories(cgroups.resolve("user.slice")); // where host shells and nsenter'd processes live
+        long rootId = ((Number) Files.getAttribute(root, "unix:ino")).longValue();
+        Files.createDirectories(cgroups.resolve("docker").resolve(DOCKER_ID));
+        procEntry(70, "0::/docker/" + DOCKER_ID + "\n", 5_000_000_000L);
+        ProcessInfo init = process(70, 5_000_000_000L, 1);
+        assertThat(registry.enrich(execInPidNs(init, containerNs, 1, 5_100_000_000L)).container().id()).isEqualTo(DOCKER_ID);
+        // A debug shell: root cgroup, the container's pid namespace, with the kernel's cgroup id.
+        ProcessInfo debug = process(80, 5_200_000_000L, 79);
+        Task t = new Task(80, 80, 79, 0, "sh", rootId, containerNs, 5);
+        TracedEvent joined = new TracedEvent(new ExecEvent(5_300_000_000L, t, "/bin/sh", List.of("sh"), false, "/", 0,
+                ExecEvent.ArgvSource.KERNEL), debug, null, null);
+        assertThat(registry.enrich(joined).container().id()).isEqualTo(DOCKER_ID);
+        // A host shell in the same root cgroup, in the host's pid namespace: on the host.
+        ProcessInfo host = process(90, 5_400_000_000L, 1);
+        Task h = new Task(90, 90, 1, 0, "docker", rootId, HOST_PIDNS, 90);
+        TracedEvent onHost = new TracedEvent(new ExecEvent(5_500_000_000L, h, "/usr/bin/docker", List.of("docker"), false,
+                "/", 0, ExecEvent.ArgvSource.KERNEL), host, null, null);
+        assertThat(registry.enrich(onHost).container()).isNull();
+    }
 }
