@@ -57,12 +57,12 @@ public final class BuildProfileAssembler {
         Set<ContainerActivity> used = new HashSet<>();
         if (builder == Builder.UNKNOWN || steps.isEmpty()) {
             notices.add("the build output was not recognised as classic, BuildKit (plain progress) or podman output: "
-                    + "steps are unnamed, one per build container");
+                    + "one step per build container, named from the command it ran");
             int i = 1;
             for (ContainerActivity c : all.stream().filter(c -> !c.processes.isEmpty())
                     .sorted(Comparator.comparingLong(ContainerActivity::firstStartNs)).toList()) {
-                BuildStep unnamed = new BuildStep(i++, null, null, false, c.firstStartNs(), c.lastExitNs(),
-                        null, null, null, -1, null, -1);
+                BuildStep unnamed = new BuildStep(i++, null, instructionOf(c.firstArgs()), false, c.firstStartNs(),
+                        c.lastExitNs(), null, null, null, -1, null, -1);
                 out.add(profile(unnamed, c, Attribution.UNNAMED));
             }
         } else {
@@ -92,6 +92,27 @@ public final class BuildProfileAssembler {
             p = new BuildProfile(builder, command, startedAt, startNs, endNs, exitCode, out, n);
         }
         return p;
+    }
+
+    /**
+     * A step known only by its container (no builder output: --attach, --from): the instruction as
+     * the builders run it, since their runtime execs exactly the RUN line, {@code /bin/sh -c <text>}
+     * for the shell form and the argv itself for the exec form. Null when nothing ran.
+     */
+    static String instructionOf(List<String> firstArgs) {
+        if (firstArgs == null || firstArgs.isEmpty()) {
+            return null;
+        }
+        if (firstArgs.size() == 3 && firstArgs.get(1).equals("-c")
+                && (firstArgs.get(0).equals("/bin/sh") || firstArgs.get(0).equals("/bin/bash"))) {
+            return "RUN " + firstArgs.get(2);
+        }
+        StringBuilder json = new StringBuilder("RUN [");
+        for (int i = 0; i < firstArgs.size(); i++) {
+            json.append(i == 0 ? "" : ", ").append('"')
+                    .append(firstArgs.get(i).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return json.append(']').toString();
     }
 
     private static ContainerActivity byContainerId(BuildStep s, List<ContainerActivity> all) {
