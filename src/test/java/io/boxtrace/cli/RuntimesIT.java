@@ -182,6 +182,9 @@ class RuntimesIT {
         Path rootfs2 = tmp.resolve("rootfs2");
         sh("cp", "-a", ROOTFS, rootfs2.toString());
         String name2 = tag + "-nsp2";
+        // Unregistered, nspawn makes payload/ and supervisor/ under the caller's cgroup (the root here).
+        h.atEnd("sh", "-c", "sleep 0.5; for h in unified systemd; do rmdir /sys/fs/cgroup/$h/payload "
+                + "/sys/fs/cgroup/$h/supervisor 2>/dev/null; done; true");
         JsonNode report = h.run("systemd-nspawn", "-q", "--keep-unit", "--register=no", "-D", rootfs2.toString(),
                 "-M", name2, "/bin/sh", "-c", "sleep 1; echo " + tag + "-m2");
         assertThat(report.get("runtime").asText()).isEqualTo("nspawn");
