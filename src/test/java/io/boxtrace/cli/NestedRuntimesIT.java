@@ -86,7 +86,7 @@ class NestedRuntimesIT {
         RuntimeHarness.Trace trace = h.trace();
         sh("docker", "exec", outer, "docker", "run", "-d", "--network", "none", "--name", inner, IMAGE,
                 "sh", "-c", "echo " + tag + "-m1; exec sleep 300");
-        List<JsonNode> events = trace.stop();
+        List<JsonNode> events = trace.stop(tag + "-m1");
         JsonNode in = execOf(events, "sh", tag + "-m1").get("container");
         assertThat(in.get("name").asText()).isEqualTo(inner);
         assertThat(in.get("image").asText()).isEqualTo(IMAGE);
@@ -137,7 +137,7 @@ class NestedRuntimesIT {
         new ProcessBuilder(rootless("run", "-d", "--network", "none", "--cgroup-manager", "cgroupfs", "--name", name,
                 IMAGE, "sh", "-c", "echo " + tag + "-m1; exec sleep 300")).directory(Path.of("/").toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-        List<JsonNode> events = trace.stop();
+        List<JsonNode> events = trace.stop(tag + "-m1");
         JsonNode exec = execOf(events, "sh", tag + "-m1");
         assertThat(exec.get("container").get("name").asText()).isEqualTo(name);
         assertThat(exec.get("container").get("runtime").asText()).isEqualTo("podman");

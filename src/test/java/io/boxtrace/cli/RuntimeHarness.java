@@ -85,23 +85,30 @@ final class RuntimeHarness implements AutoCloseable {
     /** {@code boxtrace trace --json} of the whole host while it is open. */
     Trace trace() throws Exception {
         Path events = Files.createTempFile(tmp, "trace", ".jsonl");
+        Path log = Files.createTempFile(tmp, "trace", ".log");
         Process p = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-jar", Path.of("target/boxtrace.jar").toAbsolutePath().toString(),
-                "trace", "--json", "-o", events.toString())).redirectErrorStream(true)
-                .redirectOutput(Files.createTempFile(tmp, "trace", ".log").toFile()).start();
+                "trace", "--json", "-o", events.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         cleanup.add(List.of("kill", Long.toString(p.pid())));
-        // Ready once the snapshot is behind it: its first event lines appear in the file.
-        for (int i = 0; i < 100 && Files.size(events) == 0; i++) {
+        // Ready once the source is attached ("using the … source") and events flow: a loaded host takes seconds.
+        ContainerIT.awaitReady(log);
+        for (int i = 0; i < 300 && Files.size(events) == 0; i++) {
             Thread.sleep(100);
         }
-        Thread.sleep(300);
         return new Trace(p, events);
     }
 
     record Trace(Process process, Path file) {
-        /** Stops the trace (SIGTERM: it drains and writes its summary) and returns its events. */
-        List<JsonNode> stop() throws Exception {
-            Thread.sleep(700);
+        /**
+         * Stops the trace (SIGTERM: it drains and writes its summary) and returns its events, once
+         * an exec in a container with marker has reached the file (the pipeline lags a loaded host by seconds) or 20 s passed.
+         */
+        List<JsonNode> stop(String marker) throws Exception {
+            for (int i = 0; i < 200 && Files.readAllLines(file).stream().noneMatch(l -> l.contains(marker)
+                    && l.contains("\"type\":\"exec\"") && l.contains("\"container\":{")); i++) {
+                Thread.sleep(100); // until the exec inside the container is in (the client's own exec has the marker too)
+            }
+            Thread.sleep(300);
             process.destroy();
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
             List<JsonNode> all = new ArrayList<>();

@@ -58,7 +58,7 @@ class RuntimesIT {
         RuntimeHarness.Trace trace = h.trace();
         sh("ctr", "-n", "default", "run", "-d", "docker.io/" + IMAGE, a, "sh", "-c", "echo " + tag + "-m1; exec sleep 300");
         sh("ctr", "-n", "k8s.io", "run", "-d", "docker.io/" + IMAGE, b, "sleep", "301");
-        List<JsonNode> events = trace.stop();
+        List<JsonNode> events = trace.stop(tag + "-m1");
         JsonNode inA = execOf(events, "sh", tag + "-m1").get("container");
         assertThat(inA.get("name").asText()).isEqualTo(a);
         assertThat(inA.get("runtime").asText()).isEqualTo("containerd");
@@ -95,7 +95,7 @@ class RuntimesIT {
         h.atEnd("crun", "delete", "-f", id);
         RuntimeHarness.Trace trace = h.trace();
         sh("sh", "-c", "crun run -d --bundle " + bundle + " " + id + " >/dev/null 2>&1 </dev/null");
-        List<JsonNode> events = trace.stop();
+        List<JsonNode> events = trace.stop(tag + "-m1");
         JsonNode in = execOf(events, "sh", tag + "-m1").get("container");
         assertThat(in.get("id").asText()).isEqualTo(id);
         assertThat(in.get("runtime").asText()).isEqualTo("crun");
@@ -131,7 +131,7 @@ class RuntimesIT {
         sh("lxc-start", "-n", name);
         RuntimeHarness.Trace trace = h.trace();
         sh("lxc-attach", "-n", name, "--", "/bin/sh", "-c", "echo " + tag + "-m1");
-        List<JsonNode> events = trace.stop();
+        List<JsonNode> events = trace.stop(tag + "-m1");
         JsonNode in = execOf(events, "/bin/sh", tag + "-m1").get("container");
         assertThat(in.get("name").asText()).isEqualTo(name);
         assertThat(in.get("runtime").asText()).isEqualTo("lxc");
@@ -167,7 +167,7 @@ class RuntimesIT {
         h.background("sh", "-c", enter + "exec systemd-nspawn -q --keep-unit --register=no -D " + ROOTFS + " -M " + name
                 + " /bin/sh -c 'echo " + tag + "-m1; exec sleep 300'");
         Thread.sleep(1500);
-        List<JsonNode> events = trace.stop();
+        List<JsonNode> events = trace.stop(tag + "-m1");
         JsonNode in = execOf(events, "/bin/sh", tag + "-m1").get("container");
         assertThat(in.get("name").asText()).isEqualTo(name);
         assertThat(in.get("runtime").asText()).isEqualTo("nspawn");
@@ -200,7 +200,7 @@ class RuntimesIT {
         RuntimeHarness.Trace trace = h.trace();
         h.background(concat(bwrap, name, "/bin/sh", "-c", "echo " + tag + "-m1; exec sleep 300"));
         Thread.sleep(1000);
-        List<JsonNode> events = trace.stop();
+        List<JsonNode> events = trace.stop(tag + "-m1");
         JsonNode in = execOf(events, "/bin/sh", tag + "-m1").get("container");
         assertThat(in.get("name").asText()).isEqualTo(name);
         assertThat(in.get("runtime").asText()).isEqualTo("bwrap");
