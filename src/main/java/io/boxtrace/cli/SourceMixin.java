@@ -6,19 +6,19 @@ import picocli.CommandLine.Option;
 public final class SourceMixin {
 
     /** The event sources a user can ask for. */
-    public enum SourceChoice { auto, ebpf, netlink, procfs }
+    public enum SourceChoice { auto, ebpf, audit, netlink, procfs }
 
     @Option(names = "--source", paramLabel = "SOURCE", defaultValue = "auto",
-            description = "Event source: auto (eBPF where BTF and privileges allow, else the proc connector, "
-                    + "else /proc polling), ebpf, netlink or procfs. Default: ${DEFAULT-VALUE}.")
+            description = "Event source: auto (eBPF where BTF and privileges allow, else kernel audit, else the proc "
+                    + "connector, else /proc polling), ebpf, audit, netlink or procfs. Default: ${DEFAULT-VALUE}.")
     SourceChoice source = SourceChoice.auto;
 
     @Option(names = "--max-args", paramLabel = "N", defaultValue = "128",
-            description = "Most argv entries captured per exec by the eBPF source (default ${DEFAULT-VALUE}).")
+            description = "Most argv entries captured per exec by the eBPF and audit sources (default ${DEFAULT-VALUE}).")
     int maxArgs = 128;
 
     @Option(names = "--max-arg-bytes", paramLabel = "BYTES", defaultValue = "16384",
-            description = "Most argv bytes captured per exec by the eBPF source (default ${DEFAULT-VALUE}).")
+            description = "Most argv bytes captured per exec by the eBPF and audit sources (default ${DEFAULT-VALUE}).")
     int maxArgBytes = 16384;
 
     public SourceChoice choice() {
