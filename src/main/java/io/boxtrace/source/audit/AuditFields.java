@@ -7,23 +7,36 @@ import java.util.List;
 /**
  * The {@code key=value} fields of one record, in order. Values are kept raw: a quoted string
  * ({@code "x"}), a hex-encoded untrusted string ({@code 2F62696E}), a number, or {@code (null)}.
- * Keys may repeat in principle, so lookups take the first.
+ * Keys may repeat in principle, so lookups take the first. A lookup by key scans the text for
+ * that key alone (no value holds a space: the kernel hex-encodes any that would); walking the
+ * fields in order splits the whole text once.
  *
- * <p>Immutable; not thread-safe to build.
+ * <p>Not thread-safe (splits lazily); one record is read by one thread.
  */
 public final class AuditFields {
 
-    private final List<String> keys;
-    private final List<String> values;
+    private final String body;
+    private List<String> keys;
+    private List<String> values;
 
-    private AuditFields(List<String> keys, List<String> values) {
-        this.keys = keys;
-        this.values = values;
+    private AuditFields(String body) {
+        this.body = body;
     }
 
     public static AuditFields parse(String body) {
-        List<String> keys = new ArrayList<>();
-        List<String> values = new ArrayList<>();
+        return new AuditFields(body);
+    }
+
+    private void split() {
+        if (keys != null) {
+            return;
+        }
+        keys = new ArrayList<>();
+        values = new ArrayList<>();
+        split(body, keys, values);
+    }
+
+    private static void split(String body, List<String> keys, List<String> values) {
         int i = 0;
         int n = body.length();
         while (i < n) {
@@ -48,25 +61,38 @@ public final class AuditFields {
             values.add(body.substring(v, end));
             i = end;
         }
-        return new AuditFields(keys, values);
     }
 
     public int size() {
+        split();
         return keys.size();
     }
 
     public String key(int i) {
+        split();
         return keys.get(i);
     }
 
     public String raw(int i) {
+        split();
         return values.get(i);
     }
 
     /** The raw value of the first field named key, or null. */
     public String raw(String key) {
-        int i = keys.indexOf(key);
-        return i < 0 ? null : values.get(i);
+        int from = 0;
+        while (true) {
+            int at = body.indexOf(key, from);
+            if (at < 0) {
+                return null;
+            }
+            int eq = at + key.length();
+            if ((at == 0 || body.charAt(at - 1) == ' ') && eq < body.length() && body.charAt(eq) == '=') {
+                int end = body.indexOf(' ', eq + 1);
+                return body.substring(eq + 1, end < 0 ? body.length() : end);
+            }
+            from = at + 1;
+        }
     }
 
     /** A decimal field ({@code pid=42}, {@code exit=-2}), or def when absent or not a number. */

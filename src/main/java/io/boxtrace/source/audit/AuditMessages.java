@@ -32,6 +32,14 @@ public final class AuditMessages {
     }
 
     /**
+     * The records the decoder reads (SYSCALL, EXECVE, CWD, PATH) and EOE, which ends an event.
+     * The others of a syscall event (PROCTITLE, BPRM_FCAPS, ...) are skipped unread.
+     */
+    public static boolean isDecoded(int type) {
+        return type == SYSCALL || type == EXECVE || type == CWD || type == PATH || type == EOE;
+    }
+
+    /**
      * Whether records of this type belong to a syscall event that ends with EOE. Records outside the
      * 13xx event range (user messages, daemon messages, AVCs) and the stand-alone configuration
      * records are not part of what boxtrace decodes.

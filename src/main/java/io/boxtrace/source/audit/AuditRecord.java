@@ -23,7 +23,8 @@ public record AuditRecord(int type, long epochMs, long serial, String body) {
     /**
      * Parses one netlink datagram holding an audit record. The kernel sets nlmsg_len of audit
      * records to the text's length without the header (an old quirk libaudit relies on), so the
-     * datagram's own length bounds the text. Returns null for anything that is not a record.
+     * datagram's own length bounds the text. Returns null for anything that is not a record, and for records of types the decoder does not use
+     * ({@link AuditMessages#isDecoded}).
      */
     public static AuditRecord parse(ByteBuffer datagram) {
         ByteBuffer b = datagram.duplicate().order(ByteOrder.nativeOrder());
@@ -32,6 +33,9 @@ public record AuditRecord(int type, long epochMs, long serial, String body) {
         }
         int start = b.position();
         int type = b.getShort(start + 4) & 0xffff;
+        if (!AuditMessages.isDecoded(type)) {
+            return null; // not worth a String: most records of an exec storm are PROCTITLE and the like
+        }
         int end = b.limit();
         while (end > start + NLMSG_HDRLEN && b.get(end - 1) == 0) {
             end--; // some records carry a trailing NUL
@@ -63,7 +67,7 @@ public record AuditRecord(int type, long epochMs, long serial, String body) {
         }
     }
 
-    /** The body's fields, parsed on each call (records are parsed once each by the decoder). */
+    /** The body's fields, in order (records are parsed once each by the decoder). */
     public AuditFields fields() {
         return AuditFields.parse(body);
     }
