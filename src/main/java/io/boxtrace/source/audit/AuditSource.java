@@ -47,6 +47,9 @@ public final class AuditSource implements EventSource {
     /** A backlog that holds ~0.3 s of an exec storm (about 13 records per fork+exec+exit). */
     static final int MIN_BACKLOG = 8192;
     private static final int RECEIVE_TIMEOUT_MS = 10;
+    /** Also the most a record waits before it is read. */
+    private static final int POLL_MS = 10;
+    private static final int MAX_PER_ROUND = 8192;
     private static final int RECEIVE_BUFFER_BYTES = 32 << 20;
     private static final int MAX_DATAGRAM = 64 * 1024;
     private static final long STATUS_POLL_NS = 100_000_000L;
@@ -207,14 +210,21 @@ public final class AuditSource implements EventSource {
             }
             early.clear();
             while (!closed) {
-                ByteBuffer dg = s.receive();
-                long now = System.nanoTime();
-                if (dg != null) {
+                // Drain what is waiting, then sleep: one wake-up per POLL_MS instead of one per
+                // record (an exec storm sends ~13 records per exec). The socket buffer holds far
+                // more than a poll's worth, and as the daemon a full buffer only makes kauditd wait.
+                int got = 0;
+                ByteBuffer dg;
+                while (got < MAX_PER_ROUND && (dg = s.receiveNow()) != null) {
                     take(dg, assembler, loss, onGroup);
-                } else if (s.lastErrno() == Errno.ENOBUFS) {
+                    got++;
+                }
+                long now = System.nanoTime();
+                int errno = got == MAX_PER_ROUND ? 0 : s.lastErrno();
+                if (errno == Errno.ENOBUFS) {
                     loss.overflowed(OVERFLOW_PATIENCE);
-                } else if (s.lastErrno() != Errno.EAGAIN && s.lastErrno() != Errno.EINTR) {
-                    throw new IllegalStateException("recv(NETLINK_AUDIT) failed: " + Errno.describe(s.lastErrno()));
+                } else if (errno != 0 && errno != Errno.EAGAIN && errno != Errno.EINTR) {
+                    throw new IllegalStateException("recv(NETLINK_AUDIT) failed: " + Errno.describe(errno));
                 }
                 assembler.drain(now, onGroup);
                 long gap = loss.takeGap();
@@ -231,6 +241,9 @@ public final class AuditSource implements EventSource {
                     sweep(linker, now);
                 }
                 flush(sink);
+                if (errno == Errno.EAGAIN) {
+                    sleep();
+                }
             }
             assembler.flush(onGroup);
             flush(sink);
@@ -240,6 +253,14 @@ public final class AuditSource implements EventSource {
             // The socket stays open until the rules are gone (close): released now, the kernel
             // would send the records still coming to the kernel log.
             decodeErrors.addAndGet(decoder.malformed() + decoder.incomplete());
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
