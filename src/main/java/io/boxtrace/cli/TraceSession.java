@@ -5,7 +5,7 @@ import io.boxtrace.event.TracedEvent;
 import io.boxtrace.pipeline.Enricher;
 import io.boxtrace.pipeline.Pipeline;
 import io.boxtrace.pipeline.PipelineStats;
-import io.boxtrace.sink.Sink;
+import io.boxtrace.pipeline.Sink;
 import io.boxtrace.source.EventSource;
 import io.boxtrace.source.SourceOptions;
 import io.boxtrace.source.SourceUnavailableException;
@@ -35,8 +35,12 @@ public final class TraceSession implements AutoCloseable {
     private Consumer<TracedEvent> observer = e -> { };
     private List<String> kernelContainerFilter = List.of();
     private Pipeline pipeline;
+    private final Interruption interruption;
 
     private TraceSession(String command, PrintWriter err, Components components, EventSource source) {
+        // From here on Ctrl-C and SIGTERM are the session's to handle (Interruption), never a JVM exit
+        // that would cut the output and the summary off.
+        this.interruption = Interruption.install();
         this.command = command;
         this.err = err;
         this.components = components;
@@ -60,6 +64,11 @@ public final class TraceSession implements AutoCloseable {
 
     public EventSource source() {
         return source;
+    }
+
+    /** Ctrl-C and SIGTERM for this run: wait on it, or pass signals on to a child. */
+    public Interruption interruption() {
+        return interruption;
     }
 
     public Components components() {
@@ -145,6 +154,26 @@ public final class TraceSession implements AutoCloseable {
                     + (last == null ? "unknown error" : last.getMessage()));
         }
         return stats;
+    }
+
+    /**
+     * Starts tracing and goes on until Ctrl-C/SIGTERM, the deadline (System.nanoTime; Long.MAX_VALUE
+     * for none) or the source ending on its own; then stops, drains and reports. The one loop every
+     * command that traces "until stopped" uses. Returns the exit code: 0 at the deadline, 128 + the signal
+     * when interrupted (130 for Ctrl-C), 1 when the source died.
+     */
+    public int runUntilInterrupted(long deadlineNanos) {
+        if (pipeline == null) {
+            start();
+        }
+        interruption.await(() -> pipeline.ended(), deadlineNanos);
+        boolean sourceDied = !interruption.wasInterrupted() && pipeline.ended();
+        reportSummary(stop());
+        if (sourceDied) {
+            return ExitCode.RUNTIME_ERROR.code();
+        }
+        // Interrupted: 128 + the signal, as a shell reports a program that Ctrl-C or SIGTERM ended.
+        return interruption.wasInterrupted() ? 128 + interruption.signal() : ExitCode.OK.code();
     }
 
     /** One line on stderr with the run's counters, so loss is never silent. */

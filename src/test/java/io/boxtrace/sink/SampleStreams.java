@@ -16,7 +16,7 @@ import io.boxtrace.event.ProcessKey;
 import io.boxtrace.event.SnapshotEvent;
 import io.boxtrace.event.Task;
 import io.boxtrace.event.TracedEvent;
-import io.boxtrace.sink.jsonl.RecordingHeader;
+import io.boxtrace.recording.RecordingHeader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -86,6 +86,35 @@ public final class SampleStreams {
         s.fork(t += 1_000_000, 812, 2000, null);
         s.exec(t += 100_000, 2000, "/usr/bin/logger", List.of("logger", "-t", "boxtrace-sample"), 0, null);
         s.out.add(new TracedEvent(new ContainerEvent(t += 1_000_000, ContainerEvent.Kind.STOP, WEB), null, null, WEB));
+        return List.copyOf(s.out);
+    }
+
+    /** Text a traced program chooses to attack a reader: HTML/script injection, a comment opener, quotes. */
+    public static final String MARKUP = "</script><img src=x onerror=alert(1)><!--\"'>";
+    /** Text that would drive or fool a terminal: colour, bell, a forged newline, a bidi override, line separators. */
+    public static final String TERMINAL = "\u001b[31mRED\u0007\nforged line\u202etxt.exe\u2028\u2029";
+    public static final ContainerInfo HOSTILE = new ContainerInfo(
+            "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9", "web" + MARKUP + TERMINAL,
+            "img" + MARKUP + ":" + TERMINAL, "docker", Map.of("x", MARKUP), null,
+            "/system.slice/docker-0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9.scope");
+
+    /**
+     * A container whose name and image, and a process whose comm, file name and argv, carry
+     * {@link #MARKUP} and {@link #TERMINAL}: every output must show them as text and nothing else.
+     */
+    public static List<TracedEvent> hostileSession() {
+        SampleStreams s = new SampleStreams();
+        long t = T0;
+        s.snapshot(t, 1, 0, "systemd", List.of("/sbin/init"), null, T0 - 3_600_000_000_000L);
+        s.out.add(new TracedEvent(new ContainerEvent(t += 1_000_000, ContainerEvent.Kind.START, HOSTILE), null, null, HOSTILE));
+        s.fork(t += 100_000, 1, 3000, HOSTILE);
+        s.exec(t += 100_000, 3000, "/bin/" + MARKUP + TERMINAL, List.of("sh", "-c", "echo " + MARKUP, TERMINAL), 0, HOSTILE);
+        s.comm(t += 10_000, 3000, "c" + MARKUP + TERMINAL, HOSTILE);
+        s.fork(t += 100_000, 3000, 3001, HOSTILE);
+        s.exec(t += 100_000, 3001, "/bin/" + TERMINAL, List.of(TERMINAL, MARKUP), 2, HOSTILE);
+        s.exit(t += 100_000, 3001, 127, 0, HOSTILE);
+        s.exit(t += 1_000_000, 3000, 1, 0, HOSTILE);
+        s.out.add(new TracedEvent(new ContainerEvent(t += 1_000_000, ContainerEvent.Kind.STOP, HOSTILE), null, null, HOSTILE));
         return List.copyOf(s.out);
     }
 
