@@ -32,8 +32,10 @@ import java.util.function.LongUnaryOperator;
  * {@code boxtrace-PID}, see {@link AuditSetup}) and turns auditing on. When no audit daemon runs it
  * becomes the daemon itself for its lifetime (records come to it alone and do not spill into the
  * kernel log); when auditd runs it reads the read-only multicast group beside it (CAP_AUDIT_READ).
- * {@link #close} (also run by a shutdown hook on Ctrl-C and SIGTERM) removes exactly its rules and
- * restores the status it changed.
+ * {@link #close} removes exactly its rules and restores the status it changed. Ctrl-C and SIGTERM
+ * are handled by the command, which closes the source; a JVM shutdown hook stays registered as a
+ * safety net for exits that skip close (System.exit on an error path), since leaving rules behind
+ * would change the host's auditing after boxtrace is gone.
  *
  * <p>A dedicated platform thread receives records, groups them into events by serial
  * ({@link AuditEventAssembler}), decodes them ({@link AuditEventDecoder}), orders forks before
