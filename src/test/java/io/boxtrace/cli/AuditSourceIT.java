@@ -188,13 +188,23 @@ class AuditSourceIT {
         AuditHost.stopAuditd();
         String rules = AuditHost.rules();
         Map<String, String> status = AuditHost.status();
-        Process bt = background(tmp.resolve("killed.jsonl"), tmp.resolve("killed.err"));
-        bt.destroyForcibly(); // SIGKILL: no hook runs
-        assertThat(bt.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(AuditHost.rules()).contains("key=boxtrace-" + bt.pid());
-        CliIT.Result r = boxtrace("trace", "--source", "audit", "--", "true");
-        assertThat(r.exit()).as(r.err()).isZero();
-        assertUntouched(rules, status);
+        // Until the next run cleans up, the killed run's rules stay with no daemon to read them: the
+        // kernel logs every record to the (slow, serial) console, and with the default wait every
+        // audited syscall on the host would wait for backlog room. Drop instead while this test runs.
+        String waitBefore = AuditHost.run("auditctl", "-s").lines().filter(l -> l.startsWith("backlog_wait_time "))
+                .findFirst().orElseThrow().split(" ")[1];
+        AuditHost.run("auditctl", "--backlog_wait_time", "0");
+        try {
+            Process bt = background(tmp.resolve("killed.jsonl"), tmp.resolve("killed.err"));
+            bt.destroyForcibly(); // SIGKILL: no hook runs
+            assertThat(bt.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(AuditHost.rules()).contains("key=boxtrace-" + bt.pid());
+            CliIT.Result r = boxtrace("trace", "--source", "audit", "--", "true");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertUntouched(rules, status);
+        } finally {
+            AuditHost.run("auditctl", "--backlog_wait_time", waitBefore);
+        }
     }
 
     @Test
