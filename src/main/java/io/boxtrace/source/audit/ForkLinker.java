@@ -128,7 +128,9 @@ public final class ForkLinker {
 
     /**
      * The waiting clone of parent that made child: the one returning child itself, else (the parent
-     * is in a pid namespace and returned the namespaced pid) the oldest one, when the child is new.
+     * is in a pid namespace and returned the namespaced pid) the newest one, when the child is new: a
+     * child shows up right after its fork (its exec), while older waiting clones are threads made by
+     * clone3 or children that have not done anything audited yet.
      */
     private Waiting takeWaiting(int parent, int child, boolean childIsNew) {
         ArrayDeque<Waiting> q = waiting.get(parent);
@@ -143,7 +145,7 @@ public final class ForkLinker {
             }
         }
         if (pick == null && childIsNew) {
-            pick = q.peekFirst();
+            pick = q.peekLast();
         }
         if (pick != null) {
             q.remove(pick);
