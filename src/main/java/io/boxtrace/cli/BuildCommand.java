@@ -1,5 +1,6 @@
 package io.boxtrace.cli;
 
+import io.boxtrace.render.Escape;
 import io.boxtrace.container.ContainerRuntime;
 import io.boxtrace.render.html.HtmlWriter;
 import io.boxtrace.render.html.Pages;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Parameters;
  * status, and prints a profile of every step and every command the builder ran (docs/build.md).
  */
 @Command(name = "build", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        subcommands = BuildDiffCommand.class,
         description = {"Run an image build (docker build, DOCKER_BUILDKIT=0|1 docker build, podman build) and profile it: "
                 + "every step in order, the commands each step ran with their durations and exit codes, "
                 + "container set-up and tear-down, the slowest steps and commands.",

@@ -6,6 +6,8 @@ import io.boxtrace.source.procfs.ProcStatus;
 /** The effective capabilities of boxtrace itself (CapEff in /proc/self/status), to name what is missing. */
 final class Capabilities {
 
+    static final int CAP_SYS_CHROOT = 18;
+    static final int CAP_SYS_PTRACE = 19;
     static final int CAP_SYS_ADMIN = 21;
     static final int CAP_NET_ADMIN = 12;
     static final int CAP_PERFMON = 38;

@@ -141,6 +141,7 @@ public final class BuildProfileAnalysis implements Sink {
             tp.exitNs = x.timeNs();
             tp.exitCode = x.exitCode();
             tp.signal = x.signal();
+            tp.resources = x.resources();
         }
     }
 

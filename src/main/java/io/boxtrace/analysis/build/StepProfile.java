@@ -50,4 +50,9 @@ public record StepProfile(BuildStep step, long startNs, long endNs, long setupNs
     public java.util.stream.Stream<CommandNode> commands() {
         return processes.stream().flatMap(CommandNode::flatten);
     }
+
+    /** What the step's processes cost and the verdict on where its time went (no cgroup figures yet). */
+    public StepResources resources() {
+        return StepResources.of(commands().toList(), null);
+    }
 }

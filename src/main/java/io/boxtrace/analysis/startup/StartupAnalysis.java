@@ -248,6 +248,7 @@ public final class StartupAnalysis implements Sink {
                     p.end = x.timeNs();
                     p.exitCode = x.exitCode();
                     p.signal = x.signal();
+                    p.resources = x.resources();
                     if (p.comm == null) {
                         p.comm = x.task().comm();
                     }
@@ -278,6 +279,7 @@ public final class StartupAnalysis implements Sink {
         int exitCode = -1;
         int signal;
         boolean inContainer;
+        io.boxtrace.event.ProcessResources resources;
 
         MutableProc(int pid) {
             this.pid = pid;
@@ -286,7 +288,7 @@ public final class StartupAnalysis implements Sink {
         StartupReport.Proc freeze(Map<Integer, List<MutableProc>> kids) {
             List<StartupReport.Proc> children = kids.getOrDefault(pid, List.of()).stream()
                     .sorted(Comparator.comparingLong(p -> p.start)).map(p -> p.freeze(kids)).toList();
-            return new StartupReport.Proc(pid, nspid, comm, args, start, end, exitCode, signal, inContainer, children);
+            return new StartupReport.Proc(pid, nspid, comm, args, start, end, exitCode, signal, inContainer, children, resources);
         }
     }
 

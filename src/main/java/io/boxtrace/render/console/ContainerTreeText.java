@@ -40,7 +40,8 @@ public final class ContainerTreeText {
                     out.println("  " + style.dim("runtime: ") + renderer.line(s));
                 }
             }
-            renderer.render(out, ProcessTree.forest(g.roots(), g.members()), "  ");
+            renderer.markingDebugSessions(p -> g.roots().contains(p) && g.isDebugSession(p))
+                    .render(out, ProcessTree.forest(g.roots(), g.members()), "  ");
             out.println();
         }
         if (tree.containers().isEmpty() && !withHost) {

@@ -6,6 +6,7 @@ import io.boxtrace.render.Escape;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 
 /**
  * Prints processes as a tree, like {@code pstree -alp}: one line per process with its name, host
@@ -17,15 +18,26 @@ public final class TreeRenderer {
     private final Style style;
     private final IntFunction<String> userName;
     private final boolean showNsPid;
+    private final Predicate<ProcessInfo> debugSession;
 
     /**
      * @param userName  uid → name (falls back to the number)
      * @param showNsPid also print the pid inside the innermost pid namespace
      */
     public TreeRenderer(Style style, IntFunction<String> userName, boolean showNsPid) {
+        this(style, userName, showNsPid, p -> false);
+    }
+
+    private TreeRenderer(Style style, IntFunction<String> userName, boolean showNsPid, Predicate<ProcessInfo> debugSession) {
         this.style = style;
         this.userName = userName;
         this.showNsPid = showNsPid;
+        this.debugSession = debugSession;
+    }
+
+    /** The same renderer, marking the processes that start a {@code boxtrace debug} session. */
+    public TreeRenderer markingDebugSessions(Predicate<ProcessInfo> isSession) {
+        return new TreeRenderer(style, userName, showNsPid, isSession);
     }
 
     /** Prints each tree: its root at indent, descendants below it with tree branches. */
@@ -49,6 +61,9 @@ public final class TreeRenderer {
     /** {@code sh,1234 (1) root sh -c 'sleep 1'}: name,pid (pid in the container) user command line. */
     public String line(ProcessInfo p) {
         StringBuilder sb = new StringBuilder();
+        if (debugSession.test(p)) {
+            sb.append(style.magenta("[debug session] "));
+        }
         sb.append(style.bold(p.comm() == null ? "?" : Escape.text(p.comm()))).append(',').append(p.pid());
         if (showNsPid && p.nsPids().size() > 1) {
             sb.append(style.cyan(" (" + p.innermostPid() + ")"));
