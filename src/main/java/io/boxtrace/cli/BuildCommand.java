@@ -59,7 +59,7 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report to FILE.")
     Path htmlFile;
 
-    @Option(names = "--attach", description = "Profile every build the host's engine runs until interrupted (not available yet).")
+    @Option(names = "--attach", description = "Profile every build the host runs (docker|podman|buildah ... build) until interrupted, one profile per build.")
     boolean attach;
 
     @Option(names = "--from", paramLabel = "RECORDING", description = "Profile a build from a recording of the whole "
