@@ -12,6 +12,7 @@ final class Capabilities {
     static final int CAP_NET_ADMIN = 12;
     static final int CAP_PERFMON = 38;
     static final int CAP_BPF = 39;
+    static final int CAP_AUDIT_CONTROL = 30;
 
     private final long effective;
 
@@ -34,6 +35,11 @@ final class Capabilities {
             return null;
         }
         return !has(CAP_BPF) ? "CAP_BPF (run as root)" : "CAP_PERFMON (run as root)";
+    }
+
+    /** What the audit source lacks to install rules (CAP_AUDIT_READ, needed beside auditd, is checked when joining). */
+    String missingForAudit() {
+        return has(CAP_AUDIT_CONTROL) ? null : "CAP_AUDIT_CONTROL (run as root)";
     }
 
     String missingForNetlink() {

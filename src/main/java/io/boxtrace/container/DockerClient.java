@@ -151,6 +151,27 @@ public final class DockerClient {
     }
 
     /**
+     * An image's layer directories as the graph driver names them: {@code GraphDriver.Data.UpperDir}
+     * and {@code LowerDir} (colon-separated) of the image inspect answer, as given; empty for a 404.
+     */
+    public Optional<String[]> imageGraphDirs(String imageId) throws RuntimeUnavailableException {
+        String v = negotiate();
+        UnixHttp.Response r = call("/v" + v + "/images/" + imageId + "/json");
+        if (r.status() == 404) {
+            return Optional.empty();
+        }
+        if (r.status() != 200) {
+            throw new RuntimeUnavailableException("Docker answered HTTP " + r.status() + " to image inspect " + imageId);
+        }
+        try {
+            JsonNode d = JSON.readTree(r.body()).path("GraphDriver").path("Data");
+            return Optional.of(new String[] {d.path("UpperDir").asText(""), d.path("LowerDir").asText("")});
+        } catch (IOException e) {
+            throw new RuntimeUnavailableException("Docker sent a malformed image inspect response for " + imageId);
+        }
+    }
+
+    /**
      * Streams container events until the connection ends, calling onMeta with the name and image
      * the event carries (so short-lived containers are known after they are gone). Blocks.
      */

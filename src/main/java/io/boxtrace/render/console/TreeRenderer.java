@@ -6,6 +6,7 @@ import io.boxtrace.render.Escape;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
 import java.util.function.Predicate;
 
 /**
@@ -17,6 +18,7 @@ public final class TreeRenderer {
 
     private final Style style;
     private final IntFunction<String> userName;
+    private final IntToLongFunction insideUid;
     private final boolean showNsPid;
     private final Predicate<ProcessInfo> debugSession;
 
@@ -25,19 +27,29 @@ public final class TreeRenderer {
      * @param showNsPid also print the pid inside the innermost pid namespace
      */
     public TreeRenderer(Style style, IntFunction<String> userName, boolean showNsPid) {
-        this(style, userName, showNsPid, p -> false);
+        this(style, userName, showNsPid, null, p -> false);
     }
 
-    private TreeRenderer(Style style, IntFunction<String> userName, boolean showNsPid, Predicate<ProcessInfo> debugSession) {
+    private TreeRenderer(Style style, IntFunction<String> userName, boolean showNsPid, IntToLongFunction insideUid,
+                         Predicate<ProcessInfo> debugSession) {
         this.style = style;
         this.userName = userName;
         this.showNsPid = showNsPid;
+        this.insideUid = insideUid;
         this.debugSession = debugSession;
     }
 
     /** The same renderer, marking the processes that start a {@code boxtrace debug} session. */
     public TreeRenderer markingDebugSessions(Predicate<ProcessInfo> isSession) {
-        return new TreeRenderer(style, userName, showNsPid, isSession);
+        return new TreeRenderer(style, userName, showNsPid, insideUid, isSession);
+    }
+
+    /**
+     * The same renderer for a container in a user namespace: each user is followed by the uid the
+     * process has inside, e.g. {@code alice(0 inside)}; -1 from the mapping shows as unmapped.
+     */
+    public TreeRenderer withInsideUids(IntToLongFunction insideUid) {
+        return new TreeRenderer(style, userName, showNsPid, insideUid, debugSession);
     }
 
     /** Prints each tree: its root at indent, descendants below it with tree branches. */
@@ -70,6 +82,10 @@ public final class TreeRenderer {
         }
         if (p.uid() >= 0) {
             sb.append(" ").append(style.yellow(Escape.text(userName.apply(p.uid()))));
+            if (insideUid != null) {
+                long in = insideUid.applyAsLong(p.uid());
+                sb.append(style.dim(in < 0 ? "(unmapped inside)" : "(" + in + " inside)"));
+            }
         }
         if (p.kernelThread()) {
             sb.append(style.dim(" [kernel thread]"));
