@@ -207,7 +207,9 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
             err.flush();
             int code = session.runUntilInterrupted(Long.MAX_VALUE);
             err.println("boxtrace build: " + n.get() + " build(s) profiled" + (attachSink.ambiguous() == 0 ? ""
-                    : ", " + attachSink.ambiguous() + " build container(s) left out: several builds ran at once"));
+                    : ", " + attachSink.ambiguous() + " build container(s) left out: several builds ran at once")
+                    + (attachSink.withoutClient() == 0 ? ""
+                    : ", " + attachSink.withoutClient() + " build container(s) left out: no build client was running"));
             err.flush();
             return code;
         }
