@@ -195,9 +195,9 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
             io.boxtrace.analysis.build.BuildAttach attachSink = new io.boxtrace.analysis.build.BuildAttach(session.clock(),
                     profile -> {
                         int i = n.incrementAndGet();
-                        jsonFile = numbered(json, i);
-                        traceFile = numbered(trace, i);
-                        htmlFile = numbered(html, i);
+                        jsonFile = numbered(json, i, ".json");
+                        traceFile = numbered(trace, i, ".json");
+                        htmlFile = numbered(html, i, ".html");
                         report(profile, spec.commandLine().getOut());
                         spec.commandLine().getOut().flush();
                     });
@@ -207,20 +207,24 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
             err.flush();
             int code = session.runUntilInterrupted(Long.MAX_VALUE);
             err.println("boxtrace build: " + n.get() + " build(s) profiled" + (attachSink.ambiguous() == 0 ? ""
-                    : ", " + attachSink.ambiguous() + " build container(s) left out: several builds ran at once"));
+                    : ", " + attachSink.ambiguous() + " build container(s) left out: several builds ran at once")
+                    + (attachSink.withoutClient() == 0 ? ""
+                    : ", " + attachSink.withoutClient() + " build container(s) left out: no build client was running"));
             err.flush();
             return code;
         }
     }
 
     /** profile.json → profile-3.json for the third build (null stays null). */
-    private static Path numbered(Path p, int i) {
+    /** p with "-i" before its extension; a name without one gets the default (att → att-1.json). */
+    static Path numbered(Path p, int i, String defaultExtension) {
         if (p == null) {
             return null;
         }
         String name = p.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        String numbered = dot > 0 ? name.substring(0, dot) + "-" + i + name.substring(dot) : name + "-" + i;
+        String numbered = dot > 0 ? name.substring(0, dot) + "-" + i + name.substring(dot)
+                : name + "-" + i + defaultExtension;
         return p.resolveSibling(numbered);
     }
 

@@ -1,6 +1,7 @@
 package io.boxtrace.cli;
 
 import io.boxtrace.container.ContainerRuntime;
+import io.boxtrace.render.Escape;
 
 import io.boxtrace.analysis.startup.StartupAnalysis;
 import io.boxtrace.analysis.startup.StartupReport;
@@ -79,7 +80,18 @@ public final class RunCommand implements Callable<Integer> {
             write(json, StartupReportJson.json(report, session.clock()));
             writeTrace(report);
         }
+        if (startedNoContainer(command, report)) {
+            spec.commandLine().getErr().println("boxtrace run: " + Escape.text(command.getFirst())
+                    + " started no container (not a container start command, and no container appeared)");
+            spec.commandLine().getErr().flush();
+            return ExitCode.RUNTIME_ERROR.code();
+        }
         return status;
+    }
+
+    /** True when the command is no container start command and no container showed up while it ran. */
+    static boolean startedNoContainer(List<String> command, StartupReport report) {
+        return report.container() == null && !ContainerRuntime.isStartCommand(command);
     }
 
     private int fromRecording() {

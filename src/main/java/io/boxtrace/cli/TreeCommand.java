@@ -113,6 +113,11 @@ public final class TreeCommand implements Callable<Integer> {
         ContainerTree.Result tree = ContainerTree.build(live, containerOf);
         List<ContainerTree.Group> groups = tree.containers().stream()
                 .filter(g -> containers.isEmpty() || containers.stream().anyMatch(s -> g.container().matches(s))).toList();
+        if (!watch && !containers.isEmpty() && groups.isEmpty()) {
+            // A one-shot look that finds none of the asked containers is a failure, not an empty success.
+            throw BoxtraceException.runtime("no running container matches "
+                    + io.boxtrace.render.Escape.text(String.join(", ", containers)));
+        }
         ContainerTree.Result shown = new ContainerTree.Result(groups, tree.host());
         if (json) {
             out.println(ContainerTreeJson.write(shown, live, withRuntime, all, userNames, clock));

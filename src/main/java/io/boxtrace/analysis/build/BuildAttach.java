@@ -34,6 +34,7 @@ public final class BuildAttach implements Sink {
     /** build container id → its build; null value: seen while several builds ran (ambiguous). */
     private final Map<String, Active> owners = new HashMap<>();
     private long ambiguous;
+    private long withoutClient;
 
     private static final class Active {
         final int pid;
@@ -68,8 +69,10 @@ public final class BuildAttach implements Sink {
         if (container != null && !isPodmanChild(t)) {
             if (!owners.containsKey(container)) {
                 owners.put(container, active.size() == 1 ? active.values().iterator().next() : null);
-                if (active.size() != 1) {
+                if (active.size() > 1) {
                     ambiguous++;
+                } else if (active.isEmpty()) {
+                    withoutClient++;
                 }
             }
             Active owner = owners.get(container);
@@ -106,8 +109,13 @@ public final class BuildAttach implements Sink {
         owners.values().removeIf(o -> o == a);
     }
 
-    /** Build containers left out because several builds ran when they appeared. */
+    /** Build containers left out because several (two or more) build clients ran when they appeared. */
     public long ambiguous() {
         return ambiguous;
+    }
+
+    /** Build containers left out because no build client was running when they appeared. */
+    public long withoutClient() {
+        return withoutClient;
     }
 }

@@ -51,7 +51,7 @@ public final class StartupReportText {
         String exit = p.endNs() == 0 ? style.dim("running") : p.signal() != 0 ? style.red(Signals.name(p.signal()))
                 : p.exitCode() == 0 ? "exit 0" : style.yellow("exit " + p.exitCode());
         String dur = p.endNs() == 0 || p.startNs() == 0 ? "" : Durations.human(p.endNs() - p.startNs());
-        String comm = Escape.text(p.comm());
+        String comm = Escape.text(io.boxtrace.event.ProcessName.of(p.comm(), p.args()));
         String name = p.inContainer() ? style.cyan(comm + "," + p.pid() + " (" + p.nspid() + ")") : comm + "," + p.pid();
         out.printf("%s%s %s  %s  %s  %s%n", indent, name, ArgvFormat.join(p.args()),
                 style.dim(String.format("%+.1f ms", (p.startNs() - t0) / 1e6)), dur, exit);

@@ -76,7 +76,8 @@ public final class TreeRenderer {
         if (debugSession.test(p)) {
             sb.append(style.magenta("[debug session] "));
         }
-        sb.append(style.bold(p.comm() == null ? "?" : Escape.text(p.comm()))).append(',').append(p.pid());
+        String name = io.boxtrace.event.ProcessName.of(p);
+        sb.append(style.bold(name == null ? "?" : Escape.text(name))).append(',').append(p.pid());
         if (showNsPid && p.nsPids().size() > 1) {
             sb.append(style.cyan(" (" + p.innermostPid() + ")"));
         }

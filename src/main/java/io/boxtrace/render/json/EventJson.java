@@ -94,7 +94,7 @@ public final class EventJson {
 
     private void writeFork(JsonGenerator g, TracedEvent t, ForkEvent f) throws IOException {
         Task child = new Task(f.childPid(), f.childTid(), f.parent().pid(), f.parent().uid(),
-                f.parent().comm(), f.parent().cgroupId(), f.parent().pidNs(), Task.UNKNOWN);
+                f.parent().comm(), f.parent().cgroupId(), f.parent().pidNs(), childNsPid(f));
         writeProcess(g, t, child);
         g.writeNumberField("parent_pid", f.parent().pid());
         g.writeNumberField("parent_tid", f.parent().tid());
@@ -106,6 +106,25 @@ public final class EventJson {
                 writeNamespaces(g, created);
             }
         }
+    }
+
+    /**
+     * The child's pid in its innermost pid namespace, derived from the fork alone: 1 when the clone
+     * created a pid namespace (the child is its init); the child's pid when the parent's nspid equals
+     * its pid (host pid namespace, where the two agree); otherwise unknown here, and
+     * {@link #writeProcess} falls back to the resolved process record. An earlier
+     * {@code unshare(CLONE_NEWPID)} by the parent is invisible in the fork event, so its first
+     * child is the one case this cannot tell.
+     */
+    static int childNsPid(ForkEvent f) {
+        if (f.isThread()) {
+            return f.parent().nsPid() == f.parent().pid() ? f.childTid() : Task.UNKNOWN;
+        }
+        if ((f.cloneFlags() & Namespace.PID.cloneFlag()) != 0) {
+            return 1;
+        }
+        return f.parent().nsPid() != Task.UNKNOWN && f.parent().nsPid() == f.parent().pid()
+                ? f.childPid() : Task.UNKNOWN;
     }
 
     private void writeExec(JsonGenerator g, TracedEvent t, ExecEvent x) throws IOException {

@@ -97,6 +97,18 @@ class EventJsonTest {
     }
 
     @Test
+    void forkCarriesTheChildsNspid() throws Exception {
+        var hostFork = new ForkEvent(1_000_000_000_000L, new Task(10, 10, 1, 0, "bash", 0, 0, 10), 11, 11, 0);
+        assertThat(parse(TracedEvent.bare(hostFork)).get("nspid").asInt()).isEqualTo(11);
+        var newPidNs = new ForkEvent(1_000_000_000_000L, new Task(10, 10, 1, 0, "runc", 0, 0, 10), 12, 12,
+                Namespace.PID.cloneFlag());
+        assertThat(parse(TracedEvent.bare(newPidNs)).get("nspid").asInt()).isEqualTo(1);
+        // Parent inside a container (nspid 3 != pid 20): the child's nspid is not in the event.
+        var inContainer = new ForkEvent(1_000_000_000_000L, new Task(20, 20, 1, 0, "sh", 0, 0, 3), 21, 21, 0);
+        assertThat(parse(TracedEvent.bare(inContainer)).has("nspid")).isFalse();
+    }
+
+    @Test
     void namespaceAndLostEvents() throws Exception {
         var ns = new NamespaceEvent(1_000_000_000_000L, Task.ids(3, 3), NamespaceEvent.Op.SETNS, List.of(Namespace.MNT),
                 null, null, 4026531840L, 0, 0);
