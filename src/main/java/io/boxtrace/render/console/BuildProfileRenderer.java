@@ -1,12 +1,12 @@
 package io.boxtrace.render.console;
 
 import io.boxtrace.analysis.build.BuildStep;
-import io.boxtrace.render.Escape;
 
 import io.boxtrace.analysis.build.BuildProfile;
 import io.boxtrace.analysis.build.CommandNode;
 import io.boxtrace.analysis.build.StepProfile;
 
+import io.boxtrace.render.Escape;
 import io.boxtrace.render.console.ArgvFormat;
 import io.boxtrace.render.console.Durations;
 import io.boxtrace.render.console.Style;
@@ -45,7 +45,7 @@ public final class BuildProfileRenderer {
 
     private void step(PrintWriter out, StepProfile s, long t0) {
         BuildStep b = s.step();
-        String label = b.position() != null ? "[" + b.position() + "]" : "[" + b.index() + "]";
+        String label = b.position() != null ? "[" + Escape.text(b.position()) + "]" : "[" + b.index() + "]";
         String what = b.instruction() != null ? Escape.text(b.instruction()) : "(unnamed step, container " + shortId(s.containerId()) + ")";
         StringBuilder line = new StringBuilder();
         line.append(String.format("%-9s %9s %10s  ", label, "+" + seconds(s.startNs() - t0), Durations.human(s.durationNs())));
@@ -120,6 +120,7 @@ public final class BuildProfileRenderer {
     }
 
     private static String shortId(String id) {
-        return id == null ? "-" : Escape.text(id.length() > 12 && id.chars().allMatch(ch -> Character.digit(ch, 16) >= 0) ? id.substring(0, 12) : id);
+        return id == null ? "-" : id.length() > 12 && id.chars().allMatch(ch -> Character.digit(ch, 16) >= 0) ? id.substring(0, 12)
+                : Escape.text(id);
     }
 }

@@ -88,7 +88,7 @@ public final class ConsoleTraceSink implements Sink {
                        Task task, String details) {
         ProcessInfo p = t.process();
         int ppid = task.ppid() != Task.UNKNOWN ? task.ppid() : p != null ? p.ppid() : Task.UNKNOWN;
-        String comm = task.comm() != null ? Escape.text(task.comm()) : p != null && p.comm() != null ? Escape.text(p.comm()) : "?";
+        String comm = Escape.text(task.comm() != null ? task.comm() : p != null && p.comm() != null ? p.comm() : "?");
         String container = t.container() == null ? "-" : Escape.text(t.container().displayName());
         if (container.length() > 14) {
             container = container.substring(0, 13) + "…";
@@ -121,8 +121,7 @@ public final class ConsoleTraceSink implements Sink {
     private String exitDetails(TracedEvent t, ExitEvent x) {
         String how = x.killedBySignal() ? style.red("killed by " + Signals.name(x.signal())
                 + (x.coreDumped() ? " (core dumped)" : ""))
-                : x.exitCode() == 0 ? "code 0" : x.exitCode() == Task.UNKNOWN ? style.dim("exited, code unknown")
-                : style.yellow("code " + x.exitCode());
+                : x.exitCode() == 0 ? "code 0" : style.yellow("code " + x.exitCode());
         ProcessInfo p = t.process();
         if (p != null && p.startNs() > 0 && x.timeNs() >= p.startNs()) {
             how += style.dim(String.format("  after %s", Durations.human(x.timeNs() - p.startNs())));
