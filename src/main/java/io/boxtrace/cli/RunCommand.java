@@ -98,7 +98,7 @@ public final class RunCommand implements Callable<Integer> {
             return;
         }
         try {
-            try (var w = io.boxtrace.sink.OutputFiles.create(file)) {
+            try (var w = io.boxtrace.sink.file.OutputFiles.create(file)) {
                 w.write((content + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
         } catch (IOException e) {

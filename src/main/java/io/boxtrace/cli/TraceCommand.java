@@ -102,7 +102,7 @@ public final class TraceCommand implements java.util.concurrent.Callable<Integer
             return new BufferedWriter(new OutputStreamWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16);
         }
         try {
-            return new java.io.BufferedWriter(new java.io.OutputStreamWriter(io.boxtrace.sink.OutputFiles.create(output),
+            return new java.io.BufferedWriter(new java.io.OutputStreamWriter(io.boxtrace.sink.file.OutputFiles.create(output),
                     StandardCharsets.UTF_8), 1 << 16);
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write " + output + ": " + describe(e));
@@ -110,6 +110,6 @@ public final class TraceCommand implements java.util.concurrent.Callable<Integer
     }
 
     static String describe(IOException e) {
-        return io.boxtrace.sink.OutputFiles.reason(e);
+        return io.boxtrace.sink.file.OutputFiles.reason(e);
     }
 }

@@ -54,7 +54,7 @@ public final class CtfTraceSink implements Sink {
     @Override
     public void begin() throws IOException {
         try {
-            io.boxtrace.sink.OutputFiles.refusePlantedLink(dir);
+            io.boxtrace.sink.file.OutputFiles.refusePlantedLink(dir);
             created = !Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             Files.createDirectories(dir);
             start();

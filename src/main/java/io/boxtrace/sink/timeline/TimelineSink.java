@@ -47,14 +47,14 @@ public abstract class TimelineSink implements Sink {
         Timeline timeline = builder.build(endMonoNs.getAsLong());
         if (Files.exists(path) && !Files.isRegularFile(path)) {
             // a device or pipe (/dev/stdout, a FIFO): write through it; moving a file over it would replace the node
-            try (OutputStream out = new BufferedOutputStream(io.boxtrace.sink.OutputFiles.create(path), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(io.boxtrace.sink.file.OutputFiles.create(path), 1 << 16)) {
                 write(timeline, out);
             }
             return;
         }
         Path tmp = path.resolveSibling(path.getFileName() + ".part");
         try {
-            try (OutputStream out = new BufferedOutputStream(io.boxtrace.sink.OutputFiles.create(tmp), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(io.boxtrace.sink.file.OutputFiles.create(tmp), 1 << 16)) {
                 write(timeline, out);
             }
             Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

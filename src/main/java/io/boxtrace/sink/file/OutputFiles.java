@@ -1,4 +1,4 @@
-package io.boxtrace.sink;
+package io.boxtrace.sink.file;
 
 import java.io.IOException;
 import java.io.OutputStream;
