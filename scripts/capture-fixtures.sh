@@ -22,7 +22,8 @@ record() {
   for _ in $(seq 1 150); do grep -q "using the" "$ctx/$name.log" 2>/dev/null && break; sleep 0.2; done
   grep -q "using the" "$ctx/$name.log" || { cat "$ctx/$name.log" >&2; kill "$rec" 2>/dev/null; exit 1; }
   sleep 0.5
-  "$@" >"$ctx/$name.out" 2>&1 || true
+  # the client's pid, so the analyses pick this client (--client) and not another host's at the same time
+  sh -c 'echo $$ >"$0"; exec "$@"' "$out/$name.client" "$@" >"$ctx/$name.out" 2>&1 || true
   sleep 1
   kill -TERM "$rec"; wait "$rec" || true
   echo "capture: $name ($(du -h "$out/$name.jsonl.gz" | cut -f1))" >&2
@@ -39,9 +40,9 @@ record build-buildkit env DOCKER_BUILDKIT=1 /usr/bin/docker build --no-cache --p
 record build-podman podman build --runtime runc --ulimit nofile=1024:1024 --no-cache -t bt-fix-build "$ctx"
 
 for f in docker-run docker-exec docker-failed podman-run; do
-  bt run --from "$out/$f.jsonl.gz" --json "$out/$f.expected.json" >/dev/null 2>&1 || true
+  bt run --from "$out/$f.jsonl.gz" --client "$(cat "$out/$f.client")" --json "$out/$f.run.expected.json" >/dev/null 2>&1 || true
 done
 for f in build-classic build-buildkit build-podman; do
-  bt build --from "$out/$f.jsonl.gz" --json "$out/$f.expected.json" >/dev/null 2>&1 || true
+  bt build --from "$out/$f.jsonl.gz" --client "$(cat "$out/$f.client")" --json "$out/$f.build.expected.json" >/dev/null 2>&1 || true
 done
 echo "capture: review $out/*.expected.json before committing" >&2

@@ -259,7 +259,7 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
         if (file == null) {
             return;
         }
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        try (Writer w = new java.io.OutputStreamWriter(io.boxtrace.sink.file.OutputFiles.create(file), StandardCharsets.UTF_8)) {
             o.to(w);
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write " + file + ": " + TraceCommand.describe(e));

@@ -32,7 +32,9 @@ public final class Main implements Runnable {
         // Start traced commands with fork+exec rather than posix_spawn of jspawnhelper: the helper's
         // extra exec would show up in traces as a step of the user's command.
         System.setProperty("jdk.lang.Process.launchMechanism", "FORK");
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // stdout straight on its file descriptor: System.out (a PrintStream) would hide write errors.
+        System.exit(execute(args, new PrintWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out), true),
+                new PrintWriter(System.err, true)));
     }
 
     /** Runs boxtrace with the given streams and returns the exit code (used by tests too). */
@@ -40,7 +42,16 @@ public final class Main implements Runnable {
         CommandLine cl = commandLine();
         cl.setOut(out);
         cl.setErr(err);
-        return cl.execute(args);
+        int code = cl.execute(args);
+        if (out.checkError() && code == ExitCode.OK.code()) {
+            // tree, build, run and report print through out: a full disk or closed pipe is a failure.
+            CommandLine.ParseResult parsed = cl.getParseResult();
+            String name = parsed != null && parsed.subcommand() != null
+                    ? parsed.subcommand().commandSpec().qualifiedName() : "boxtrace";
+            err.println(name + ": could not write standard output (disk full, or it was closed); the output is incomplete");
+            return ExitCode.RUNTIME_ERROR.code();
+        }
+        return code;
     }
 
     static CommandLine commandLine() {

@@ -110,7 +110,9 @@ public final class RunCommand implements Callable<Integer> {
             return;
         }
         try {
-            Files.writeString(file, content + "\n");
+            try (var w = io.boxtrace.sink.file.OutputFiles.create(file)) {
+                w.write((content + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write " + file + ": " + TraceCommand.describe(e));
         }

@@ -99,18 +99,17 @@ public final class TraceCommand implements java.util.concurrent.Callable<Integer
 
     private Writer openOutput() {
         if (output == null) {
-            return new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
+            return new BufferedWriter(new OutputStreamWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16);
         }
         try {
-            return Files.newBufferedWriter(output, StandardCharsets.UTF_8);
+            return new java.io.BufferedWriter(new java.io.OutputStreamWriter(io.boxtrace.sink.file.OutputFiles.create(output),
+                    StandardCharsets.UTF_8), 1 << 16);
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write " + output + ": " + describe(e));
         }
     }
 
     static String describe(IOException e) {
-        return e instanceof java.nio.file.NoSuchFileException ? "no such directory"
-                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                : e.getMessage();
+        return io.boxtrace.sink.file.OutputFiles.reason(e);
     }
 }

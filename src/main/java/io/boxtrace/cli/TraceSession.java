@@ -150,8 +150,9 @@ public final class TraceSession implements AutoCloseable {
         }
         if (stats.sinkErrors() > 0) {
             Exception last = pipeline.lastSinkError();
-            throw BoxtraceException.runtime("could not write " + stats.sinkErrors() + " event(s): "
-                    + (last == null ? "unknown error" : last.getMessage()));
+            throw BoxtraceException.runtime("could not write the output: " + stats.sinkErrors() + " of "
+                    + stats.events() + " event(s) or flushes failed, the output is incomplete ("
+                    + (last == null ? "unknown error" : last.getMessage()) + ")");
         }
         return stats;
     }

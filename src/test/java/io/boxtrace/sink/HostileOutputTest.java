@@ -116,7 +116,7 @@ class HostileOutputTest {
     }
 
     @Test
-    void theLiveConsoleShowsControlAndFormatCharactersAsEscapes() {
+    void theLiveConsoleShowsControlAndFormatCharactersAsEscapes() throws Exception {
         StringWriter w = new StringWriter();
         ConsoleTraceSink sink = new ConsoleTraceSink(new PrintWriter(w), SampleStreams.CLOCK, Style.plain(), ZoneOffset.UTC, false);
         sink.begin();

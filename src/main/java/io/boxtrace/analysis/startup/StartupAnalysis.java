@@ -80,7 +80,7 @@ public final class StartupAnalysis implements Sink {
         if (end == 0) {
             end = events.isEmpty() ? start : events.getLast().event().timeNs();
         }
-        ContainerInfo container = pickContainer(command, clientTree);
+        ContainerInfo container = pickContainer(command, clientTree, start);
         Set<Integer> involved = involved(clientTree, container);
         List<StartupReport.Proc> procs = processes(involved, container);
         List<StartupReport.NsOp> ops = new ArrayList<>();
@@ -132,8 +132,18 @@ public final class StartupAnalysis implements Sink {
      * not a build. A start that failed before any program ran in the container is found through the
      * id its runtime processes (runc create, the shim) carry in their argv.
      */
-    private ContainerInfo pickContainer(List<String> command, Set<Integer> clientTree) {
+    private ContainerInfo pickContainer(List<String> command, Set<Integer> clientTree, long clientStart) {
         boolean build = command.contains("build");
+        // Only a container that started after the client can be the one a run starts: an older one
+        // running the same program or image is someone else's (names and ids on the command line, as
+        // for exec and start, still pick an older container).
+        Set<String> startedAfter = new HashSet<>();
+        for (TracedEvent t : events) {
+            if (t.event() instanceof io.boxtrace.event.ContainerEvent ce && ce.kind() == io.boxtrace.event.ContainerEvent.Kind.START
+                    && ce.timeNs() >= clientStart) {
+                startedAfter.add(ce.container().id());
+            }
+        }
         Map<String, ContainerInfo> seen = new LinkedHashMap<>();
         for (TracedEvent t : events) {
             ContainerInfo c = t.event() instanceof io.boxtrace.event.ContainerEvent ce ? ce.container() : t.container();
@@ -160,13 +170,14 @@ public final class StartupAnalysis implements Sink {
         }
         for (TracedEvent t : events) {
             if (t.event() instanceof ExecEvent x && !x.failed() && t.container() != null && !x.args().isEmpty()
-                    && seen.containsKey(t.container().id()) && endsWith(command, x.args())
+                    && seen.containsKey(t.container().id()) && startedAfter.contains(t.container().id())
+                    && endsWith(command, x.args())
                     && x.task().pid() != clientPid) {
                 return t.container();
             }
         }
         for (ContainerInfo c : seen.values()) {
-            if (c.image() != null && command.stream().anyMatch(a -> a.equals(c.image())
+            if (c.image() != null && startedAfter.contains(c.id()) && command.stream().anyMatch(a -> a.equals(c.image())
                     || c.image().endsWith("/" + a) || a.endsWith("/" + c.image()))) {
                 return c;
             }
@@ -178,11 +189,14 @@ public final class StartupAnalysis implements Sink {
                     && t.container() == null) {
                 String id = x.args().getLast();
                 if (!id.isEmpty() && !x.args().contains("/var/lib/docker/buildkit/executor/runc-log.json")) {
-                    return seen.getOrDefault(id, new ContainerInfo(id, null, null, runtime, Map.of(), null, null));
+                    if (t.container() == null) { // a "runc" inside a container is not the runtime
+                        return seen.getOrDefault(id, new ContainerInfo(id, null, null, runtime, Map.of(), null, null));
+                    }
                 }
             }
         }
-        return seen.values().stream().filter(c -> ContainerRuntime.of(c.runtime()) != ContainerRuntime.BUILDKIT).findFirst().orElse(null);
+        return seen.values().stream().filter(c -> ContainerRuntime.of(c.runtime()) != ContainerRuntime.BUILDKIT
+                && startedAfter.contains(c.id())).findFirst().orElse(null);
     }
 
     private static int depth(ContainerInfo c) {

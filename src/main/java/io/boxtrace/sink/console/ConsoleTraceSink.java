@@ -163,13 +163,16 @@ public final class ConsoleTraceSink implements Sink {
         return TimeFormat.timeOfDay(clock.toInstant(monoNs), zone);
     }
 
+    /** PrintWriter swallows write errors: ask it, so a full disk or closed output is counted, never silent. */
     @Override
-    public void flush() {
-        out.flush();
+    public void flush() throws IOException {
+        if (out.checkError()) { // flushes first
+            throw new IOException("write failed (disk full, or the output was closed)");
+        }
     }
 
     @Override
-    public void end(PipelineStats s) {
-        out.flush();
+    public void end(PipelineStats s) throws IOException {
+        flush();
     }
 }

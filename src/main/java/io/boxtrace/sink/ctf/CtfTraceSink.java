@@ -47,9 +47,25 @@ public final class CtfTraceSink implements Sink {
         this.header = header;
     }
 
+    /** True when this sink made the directory, so a failed write removes it rather than leave half a trace. */
+    private boolean created;
+    private boolean failed;
+
     @Override
     public void begin() throws IOException {
-        Files.createDirectories(dir);
+        try {
+            io.boxtrace.sink.file.OutputFiles.refusePlantedLink(dir);
+            created = !Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            Files.createDirectories(dir);
+            start();
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+            close();
+            throw e;
+        }
+    }
+
+    private void start() throws IOException {
         // Derived from the recording, so converting the same recording twice gives the same trace.
         UUID uuid = UUID.nameUUIDFromBytes((header.hostname() + "/" + header.startMonoNs() + "/"
                 + header.wallMinusMonoNs()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -61,6 +77,15 @@ public final class CtfTraceSink implements Sink {
 
     @Override
     public void accept(TracedEvent t) throws IOException {
+        try {
+            write(t);
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    private void write(TracedEvent t) throws IOException {
         switch (t.event()) {
             case ForkEvent f -> {
                 ProcessInfo parent = t.parent();
@@ -114,17 +139,41 @@ public final class CtfTraceSink implements Sink {
 
     @Override
     public void end(PipelineStats stats) throws IOException {
-        stream.flushPacket();
-        file.force(false);
+        try {
+            stream.flushPacket();
+            file.force(false);
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+            throw e;
+        }
     }
 
     @Override
     public void close() throws IOException {
-        if (file != null) {
-            if (stream != null) {
-                stream.flushPacket();
+        try {
+            if (file != null) {
+                if (stream != null && !failed) {
+                    stream.flushPacket();
+                }
+                file.close();
+                file = null;
             }
-            file.close();
+        } finally {
+            if (failed && created) {
+                removeTree(dir);
+            }
         }
+    }
+
+    private static void removeTree(Path dir) throws IOException {
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(dir);
     }
 }

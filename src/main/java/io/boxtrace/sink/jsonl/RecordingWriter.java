@@ -69,7 +69,7 @@ public final class RecordingWriter implements Sink {
 
     /** Creates (or truncates) path; gzip when its name ends in {@code .gz}. */
     public static RecordingWriter create(Path path, RecordingHeader header, LongSupplier monoNow) throws IOException {
-        return new RecordingWriter(Files.newOutputStream(path), path.getFileName().toString().endsWith(".gz"),
+        return new RecordingWriter(io.boxtrace.sink.file.OutputFiles.create(path), path.getFileName().toString().endsWith(".gz"),
                 header, monoNow);
     }
 

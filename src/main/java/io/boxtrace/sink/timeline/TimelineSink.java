@@ -45,11 +45,23 @@ public abstract class TimelineSink implements Sink {
     public void end(PipelineStats stats) throws IOException {
         this.stats = stats;
         Timeline timeline = builder.build(endMonoNs.getAsLong());
-        Path tmp = path.resolveSibling(path.getFileName() + ".part");
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-            write(timeline, out);
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            // a device or pipe (/dev/stdout, a FIFO): write through it; moving a file over it would replace the node
+            try (OutputStream out = new BufferedOutputStream(io.boxtrace.sink.file.OutputFiles.create(path), 1 << 16)) {
+                write(timeline, out);
+            }
+            return;
         }
-        Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path tmp = path.resolveSibling(path.getFileName() + ".part");
+        try {
+            try (OutputStream out = new BufferedOutputStream(io.boxtrace.sink.file.OutputFiles.create(tmp), 1 << 16)) {
+                write(timeline, out);
+            }
+            Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp); // a failed write leaves nothing half-written behind
+            throw e;
+        }
     }
 
     /** The run's counters, once {@link #end} was called (null before). */

@@ -27,7 +27,7 @@ class ConsoleTraceSinkEscapeTest {
     private static final String EVIL = "a\nFAKE\u001b]0;x\u0007\r\u202e\u200b\u2028";
 
     @Test
-    void everyStringFromTheTracedWorldIsEscapedAndEachEventIsOneLine() {
+    void everyStringFromTheTracedWorldIsEscapedAndEachEventIsOneLine() throws Exception {
         StringWriter buf = new StringWriter();
         ConsoleTraceSink sink = new ConsoleTraceSink(new PrintWriter(buf), new Clock(0, 0), Style.plain(), ZoneOffset.UTC, false);
         Task task = new Task(10, 10, 1, 0, EVIL, 0, 0, 10);
