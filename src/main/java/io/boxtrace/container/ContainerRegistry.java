@@ -239,8 +239,19 @@ public final class ContainerRegistry {
             // forget them so a later container or host process is not taken for this one.
             byPidNs.values().removeIf(x -> x == c);
             byCgroupId.values().removeIf(x -> x == c);
+            // Nor kept by id: with containers started and removed all day, the map would only grow.
+            // One that starts again is looked up again.
+            byId.remove(c.id(), c);
+            nameRetries.remove(c.id());
             pending.add(TracedEvent.bare(new ContainerEvent(timeNs, ContainerEvent.Kind.STOP, c)));
         }
+    }
+
+    /** Sizes of the registry's maps, for bench/soak.sh: they must come back to their baseline after churn. */
+    public java.util.Map<String, Integer> sizes() {
+        return java.util.Map.of("containers_by_id", byId.size(), "pids", byPid.size(), "pid_namespaces", byPidNs.size(),
+                "cgroup_ids", byCgroupId.size(), "live_containers", liveCount.size(), "name_retries", nameRetries.size(),
+                "cgroup_index", cgroupIds.size());
     }
 
     /** The container a live pid is attributed to, or null on the host. */
