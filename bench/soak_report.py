@@ -30,7 +30,7 @@ start, end = sizes.get("start", {}), sizes.get("end", {})
 # What must come back: what the churn adds while it runs. Exited processes are kept 5 s by design.
 # Containers and their bookkeeping must be back to the start's; the live process count must be the
 # host's own at the end (other users' processes come and go on a shared host, so not the start's).
-checked = ["live_containers", "containers_by_id", "pid_namespaces", "table_held", "name_retries"]
+checked = ["live_containers", "containers_by_id", "pid_namespaces", "table_held"]
 baseline_ok = all(start.get(k) is not None and end.get(k) is not None and end[k] <= start[k] for k in checked)
 table_ok = end.get("table_live") is not None and abs(end["table_live"] - host) <= max(5, host // 20) \
     and end.get("pids", 0) <= end.get("table_live", 0)
