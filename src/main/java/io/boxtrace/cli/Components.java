@@ -6,6 +6,7 @@ import io.boxtrace.container.ContainerMetadata;
 import io.boxtrace.container.ContainerRegistry;
 import io.boxtrace.container.DockerClient;
 import io.boxtrace.container.PodmanStore;
+import io.boxtrace.render.Escape;
 import io.boxtrace.event.Clock;
 import io.boxtrace.event.SnapshotEvent;
 import io.boxtrace.event.TracedEvent;
@@ -55,8 +56,11 @@ public final class Components implements AutoCloseable {
         this.proc = proc;
         this.snapshot = new ProcSnapshot(proc, clock);
         this.table = new ProcessTable(snapshot::read, GRACE_NS, MAX_EXITED);
-        this.metadata = new ContainerMetadata(new DockerClient(DockerClient.defaultSocket()), PodmanStore.host(), err,
-                command);
+        this.metadata = new ContainerMetadata(new DockerClient(DockerClient.defaultSocket()), PodmanStore.host(),
+                warning -> {
+                    err.println(command + ": " + Escape.text(warning));
+                    err.flush();
+                });
         this.containers = new ContainerRegistry(proc, metadata, CgroupIdIndex.host(), clock::bootToMono);
         this.enrichers.add(new ContainerStage(containers));
         this.closeables.add(metadata);

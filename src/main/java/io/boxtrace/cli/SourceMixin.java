@@ -13,13 +13,37 @@ public final class SourceMixin {
                     + "else /proc polling), ebpf, netlink or procfs. Default: ${DEFAULT-VALUE}.")
     SourceChoice source = SourceChoice.auto;
 
-    @Option(names = "--max-args", paramLabel = "N", defaultValue = "128",
-            description = "Most argv entries captured per exec by the eBPF source (default ${DEFAULT-VALUE}).")
+    /** Upper bound of both argv limits: the eBPF program's argv buffer holds 16383 bytes and a NUL. */
+    static final int MAX_ARG_LIMIT = 16383;
+
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec spec;
+
     int maxArgs = 128;
 
-    @Option(names = "--max-arg-bytes", paramLabel = "BYTES", defaultValue = "16384",
-            description = "Most argv bytes captured per exec by the eBPF source (default ${DEFAULT-VALUE}).")
-    int maxArgBytes = 16384;
+    int maxArgBytes = MAX_ARG_LIMIT;
+
+    @Option(names = "--max-args", paramLabel = "N", defaultValue = "128",
+            description = "Most argv entries captured per exec by the eBPF source, 1 to " + MAX_ARG_LIMIT
+                    + " (default ${DEFAULT-VALUE}).")
+    void maxArgs(int n) {
+        maxArgs = inRange("--max-args", n);
+    }
+
+    @Option(names = "--max-arg-bytes", paramLabel = "BYTES", defaultValue = "16383",
+            description = "Most argv bytes captured per exec by the eBPF source, 1 to " + MAX_ARG_LIMIT
+                    + " (default ${DEFAULT-VALUE}).")
+    void maxArgBytes(int n) {
+        maxArgBytes = inRange("--max-arg-bytes", n);
+    }
+
+    private int inRange(String option, int n) {
+        if (n < 1 || n > MAX_ARG_LIMIT) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    option + " must be between 1 and " + MAX_ARG_LIMIT + ", not " + n);
+        }
+        return n;
+    }
 
     public SourceChoice choice() {
         return source;

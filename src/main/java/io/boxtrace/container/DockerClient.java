@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +29,13 @@ public final class DockerClient {
     private volatile String version;
 
     public DockerClient(Path socket) {
+        this(socket, UnixHttp.TIMEOUT_MS);
+    }
+
+    /** A client whose connect, write and read each give up after timeoutMs without progress. */
+    public DockerClient(Path socket, long timeoutMs) {
         this.socket = socket;
-        this.http = new UnixHttp(socket);
+        this.http = new UnixHttp(socket, timeoutMs);
     }
 
     /** DOCKER_HOST when it names a unix:// socket, else /var/run/docker.sock. */
@@ -119,6 +125,8 @@ public final class DockerClient {
     private UnixHttp.Response call(String path) throws RuntimeUnavailableException {
         try {
             return http.get(path);
+        } catch (SocketTimeoutException e) {
+            throw new RuntimeUnavailableException("Docker at " + socket + " does not answer (" + e.getMessage() + ")");
         } catch (AccessDeniedException e) {
             throw new RuntimeUnavailableException("permission denied on the Docker socket " + socket);
         } catch (SocketException e) {

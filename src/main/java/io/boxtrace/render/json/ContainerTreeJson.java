@@ -44,8 +44,12 @@ public final class ContainerTreeJson {
     static ObjectNode container(ContainerInfo c) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("id", c.id());
-        n.put("name", c.name());
-        n.put("image", c.image());
+        if (c.name() != null) { // absent fields are omitted, never null (README)
+            n.put("name", c.name());
+        }
+        if (c.image() != null) {
+            n.put("image", c.image());
+        }
         n.put("runtime", c.runtime());
         ObjectNode labels = n.putObject("labels");
         new java.util.TreeMap<>(c.labels()).forEach(labels::put);

@@ -154,7 +154,7 @@ public final class EventJson {
             g.writeNumberField("signal", x.signal());
             g.writeStringField("signal_name", Signals.name(x.signal()));
             g.writeBooleanField("core_dumped", x.coreDumped());
-        } else {
+        } else if (x.exitCode() != Task.UNKNOWN) { // /proc polling never learns the code: omitted, not -1
             g.writeNumberField("exit_code", x.exitCode());
         }
         if (x.task().isThread()) {
