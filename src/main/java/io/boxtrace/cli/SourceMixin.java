@@ -6,11 +6,11 @@ import picocli.CommandLine.Option;
 public final class SourceMixin {
 
     /** The event sources a user can ask for. */
-    public enum SourceChoice { auto, ebpf, netlink, procfs }
+    public enum SourceChoice { auto, ebpf, audit, netlink, procfs }
 
     @Option(names = "--source", paramLabel = "SOURCE", defaultValue = "auto",
-            description = "Event source: auto (eBPF where BTF and privileges allow, else the proc connector, "
-                    + "else /proc polling), ebpf, netlink or procfs. Default: ${DEFAULT-VALUE}.")
+            description = "Event source: auto (eBPF where BTF and privileges allow, else kernel audit, else the proc "
+                    + "connector, else /proc polling), ebpf, audit, netlink or procfs. Default: ${DEFAULT-VALUE}.")
     SourceChoice source = SourceChoice.auto;
 
     /** Upper bound of both argv limits: the eBPF program's argv buffer holds 16383 bytes and a NUL. */
@@ -24,14 +24,14 @@ public final class SourceMixin {
     int maxArgBytes = MAX_ARG_LIMIT;
 
     @Option(names = "--max-args", paramLabel = "N", defaultValue = "128",
-            description = "Most argv entries captured per exec by the eBPF source, 1 to " + MAX_ARG_LIMIT
+            description = "Most argv entries captured per exec by the eBPF and audit sources, 1 to " + MAX_ARG_LIMIT
                     + " (default ${DEFAULT-VALUE}).")
     void maxArgs(int n) {
         maxArgs = inRange("--max-args", n);
     }
 
     @Option(names = "--max-arg-bytes", paramLabel = "BYTES", defaultValue = "16383",
-            description = "Most argv bytes captured per exec by the eBPF source, 1 to " + MAX_ARG_LIMIT
+            description = "Most argv bytes captured per exec by the eBPF and audit sources, 1 to " + MAX_ARG_LIMIT
                     + " (default ${DEFAULT-VALUE}).")
     void maxArgBytes(int n) {
         maxArgBytes = inRange("--max-arg-bytes", n);

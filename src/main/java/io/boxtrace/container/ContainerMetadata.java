@@ -30,6 +30,9 @@ public final class ContainerMetadata implements AutoCloseable {
     private final PodmanStore podman;
     /** One-line warnings for the user; the caller escapes them, since daemon text is untrusted. */
     private final Consumer<String> warn;
+    private final ContainerdState containerd;
+    /** Docker daemons running inside containers (Docker in Docker), by the outer container's id. */
+    private final Map<String, DockerClient> nested = new ConcurrentHashMap<>();
     private final Map<String, ContainerMeta> fromEvents = new ConcurrentHashMap<>();
     private volatile boolean dockerDown;
     /** Set when an answer took longer than {@link #PROMPT_WAIT_MS}: stop waiting for Docker on the pipeline thread. */
@@ -46,8 +49,13 @@ public final class ContainerMetadata implements AutoCloseable {
     private Thread eventsThread;
 
     public ContainerMetadata(DockerClient docker, PodmanStore podman, Consumer<String> warn) {
+        this(docker, podman, ContainerdState.host(), warn);
+    }
+
+    public ContainerMetadata(DockerClient docker, PodmanStore podman, ContainerdState containerd, Consumer<String> warn) {
         this.docker = docker;
         this.podman = podman;
+        this.containerd = containerd;
         this.warn = warn;
     }
 
@@ -75,11 +83,48 @@ public final class ContainerMetadata implements AutoCloseable {
     }
 
     public Optional<ContainerMeta> lookup(CgroupRef ref) {
-        return switch (ContainerRuntime.of(ref.runtime())) {
+        return lookup(ref, -1);
+    }
+
+    /**
+     * @param parentPid a live process of the enclosing container when the ref is nested (Docker in
+     *                  Docker), else -1: the inner daemon's socket is reached through its root
+     *                  ({@code /proc/<pid>/root/run/docker.sock}), never through the host's daemon
+     */
+    public Optional<ContainerMeta> lookup(CgroupRef ref, int parentPid) {
+        ContainerRuntime runtime = ContainerRuntime.of(ref.runtime());
+        if (ref.parent() != null && runtime == ContainerRuntime.DOCKER) {
+            return parentPid > 0 ? nestedDocker(ref.parent().id(), parentPid, ref.id()) : Optional.empty();
+        }
+        return switch (runtime) {
             case DOCKER -> docker(ref.id());
             case PODMAN -> podman.lookup(ref.id());
+            case CONTAINERD -> ref.namespace() == null ? Optional.empty() : containerd.lookup(ref.namespace(), ref.id());
+            case LXC, NSPAWN -> Optional.of(new ContainerMeta(ref.id(), ref.id(), null, Map.of()));
             default -> Optional.empty();
         };
+    }
+
+    private Optional<ContainerMeta> nestedDocker(String outerId, int outerPid, String id) {
+        DockerClient inner = nested.computeIfAbsent(outerId, k -> {
+            for (String sock : new String[] {"run/docker.sock", "var/run/docker.sock"}) {
+                java.nio.file.Path p = java.nio.file.Path.of("/proc", Integer.toString(outerPid), "root", sock);
+                if (java.nio.file.Files.exists(p)) {
+                    return new DockerClient(p);
+                }
+            }
+            return null;
+        });
+        if (inner == null) {
+            nested.remove(outerId);
+            return Optional.empty();
+        }
+        try {
+            return inner.inspect(id);
+        } catch (RuntimeUnavailableException e) {
+            nested.remove(outerId); // that process may have gone: another one of the container is asked next time
+            return Optional.empty();
+        }
     }
 
     /**

@@ -18,6 +18,7 @@ import io.boxtrace.event.ProcessInfo;
 import io.boxtrace.event.SnapshotEvent;
 import io.boxtrace.event.Task;
 import io.boxtrace.event.TracedEvent;
+import io.boxtrace.recording.ResourceJson;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -164,6 +165,7 @@ public final class EventJson {
         if (p != null && p.startNs() > 0 && x.timeNs() >= p.startNs()) {
             g.writeNumberField("duration_ms", (x.timeNs() - p.startNs()) / 1e6);
         }
+        ResourceJson.write(g, x.resources());
     }
 
     private void writeNamespace(JsonGenerator g, TracedEvent t, NamespaceEvent n) throws IOException {
