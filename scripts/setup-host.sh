@@ -10,7 +10,7 @@ log() { printf 'setup: %s\n' "$*" >&2; }
 [ "$(id -u)" -eq 0 ] || { echo "setup: must run as root (it installs packages and starts dockerd)" >&2; exit 3; }
 
 packages=(clang llvm libbpf-dev libbpf1 bpftool libbpf-tools gcc libc6-dev bc python3 docker.io runc podman busybox-static forkstat bpftrace bpfcc-tools strace babeltrace2 chromium uidmap iproute2 util-linux procps psmisc
-  containerd crun lxc systemd-container bubblewrap auditd)
+  containerd crun lxc systemd-container bubblewrap auditd hyperfine python3-matplotlib linux-perf)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

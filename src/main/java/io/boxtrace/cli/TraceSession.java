@@ -116,6 +116,7 @@ public final class TraceSession implements AutoCloseable {
             // by the table's lazy creation of unknown pids from /proc.
             components.watchRuntimes();
             pipeline.preload(components.snapshot());
+            debugSizes("start");
             if (!kernelContainerFilter.isEmpty()) {
                 CgroupIds.of(components.containers().live(), kernelContainerFilter).ifPresent(source::restrictToCgroups);
             }
@@ -145,6 +146,7 @@ public final class TraceSession implements AutoCloseable {
         } finally {
             components.close();
         }
+        debugSizes("end");
         if (pipeline.sourceFailure() != null) {
             throw BoxtraceException.runtime("the " + source.name() + " source failed: " + pipeline.sourceFailure().getMessage());
         }
@@ -175,6 +177,27 @@ public final class TraceSession implements AutoCloseable {
         }
         // Interrupted: 128 + the signal, as a shell reports a program that Ctrl-C or SIGTERM ended.
         return interruption.wasInterrupted() ? 128 + interruption.signal() : ExitCode.OK.code();
+    }
+
+    /**
+     * With BOXTRACE_DEBUG_SIZES set: the process table's and container registry's sizes on stderr, once
+     * before the pipeline starts and once after it ended (never while it runs: it owns them). bench/soak.sh
+     * checks that they come back to the start's after churn.
+     */
+    private void debugSizes(String when) {
+        if (System.getenv("BOXTRACE_DEBUG_SIZES") == null) {
+            return;
+        }
+        var t = components.table().stats();
+        var sizes = new java.util.TreeMap<String, Integer>(components.containers().sizes());
+        sizes.put("table_live", t.live());
+        sizes.put("table_exited", t.exited());
+        sizes.put("table_held", t.held());
+        StringBuilder sb = new StringBuilder(command).append(": sizes at ").append(when).append(" {");
+        sizes.forEach((k, v) -> sb.append('"').append(k).append("\":").append(v).append(','));
+        sb.setCharAt(sb.length() - 1, '}');
+        err.println(sb);
+        err.flush();
     }
 
     /** One line on stderr with the run's counters, so loss is never silent. */

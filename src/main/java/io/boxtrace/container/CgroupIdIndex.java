@@ -61,8 +61,15 @@ public final class CgroupIdIndex {
         return Optional.ofNullable(p);
     }
 
+    /** Cgroup paths known now (a debug figure: it follows the host's cgroups up and down). */
+    public int size() {
+        return paths.size();
+    }
+
+    /** Starts from nothing each time, so removed cgroups (containers come and go) do not pile up. */
     private void scan() {
         lastScan = System.currentTimeMillis();
+        paths.clear();
         try (Stream<Path> dirs = Files.walk(root, MAX_DEPTH)) {
             dirs.filter(Files::isDirectory).forEach(d -> {
                 try {

@@ -352,6 +352,13 @@ public final class ContainerRegistry {
         }
     }
 
+    /** Sizes of the registry's maps, for bench/soak.sh: they must come back to their baseline after churn. */
+    public java.util.Map<String, Integer> sizes() {
+        return java.util.Map.of("containers_by_id", byId.size(), "pids", byPid.size(), "pid_namespaces", byPidNs.size(),
+                "cgroup_ids", byCgroupId.size(), "live_containers", live.size(),
+                "cgroup_index", cgroupIds.size());
+    }
+
     /** The container a live pid is attributed to, or null on the host. */
     public ContainerInfo containerOf(int pid) {
         KnownContainer c = byPid.get(pid);

@@ -17,11 +17,13 @@ import io.boxtrace.event.TracedEvent;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.IntFunction;
 
 /**
@@ -51,6 +53,10 @@ public final class ProcessTable {
     static final int MAX_HELD = 1024;
 
     private final Map<Integer, ProcNode> live = new HashMap<>();
+    /** Live processes by parent pid, so an exit re-parents its children without scanning the table. */
+    private final Map<Integer, Set<ProcNode>> childrenByPpid = new HashMap<>();
+    /** The init (nspid 1) of each pid namespace, among processes read from /proc. */
+    private final Map<Long, ProcNode> initByPidNs = new HashMap<>();
     private final LinkedHashMap<ProcessKey, ProcNode> exited = new LinkedHashMap<>();
     private final Map<Integer, ProcNode> lastExitedByPid = new HashMap<>();
     private final List<Held> held = new ArrayList<>();
@@ -132,7 +138,7 @@ public final class ProcessTable {
 
     private TracedEvent fork(ForkEvent f) {
         ProcNode parent = resolve(f.parent().pid(), f.timeNs());
-        ProcNode old = live.remove(f.childPid());
+        ProcNode old = removeLive(f.childPid());
         if (old != null) {
             pidReuses++; // its exit was never seen: the kernel reused the pid
             retire(old, f.timeNs(), Task.UNKNOWN, 0);
@@ -149,7 +155,7 @@ public final class ProcessTable {
         child.cgroupId = f.parent().cgroupId() != 0 ? f.parent().cgroupId() : parent.cgroupId;
         child.namespaces = parent.namespaces;
         child.nsPids = List.of();
-        live.put(child.pid(), child);
+        putLive(child);
         return new TracedEvent(f, child.info(), parent.info(), null);
     }
 
@@ -177,7 +183,7 @@ public final class ProcessTable {
                 n.uid = t.uid();
             }
             if (t.ppid() > 0 && t.ppid() != n.ppid) {
-                n.ppid = t.ppid();
+                setPpid(n, t.ppid());
             }
             if (t.cgroupId() != 0) {
                 n.cgroupId = t.cgroupId();
@@ -192,7 +198,7 @@ public final class ProcessTable {
             ProcNode owner = live.get(x.task().pid());
             return owner == null ? TracedEvent.bare(x) : new TracedEvent(x, owner.info(), null, null);
         }
-        ProcNode n = live.remove(x.task().pid());
+        ProcNode n = removeLive(x.task().pid());
         if (n == null) {
             ProcNode late = lastExitedByPid.get(x.task().pid());
             if (late != null && late.exitNs <= x.timeNs()) {
@@ -217,25 +223,68 @@ public final class ProcessTable {
 
     /** Orphans go to the init of their pid namespace; the kernel may have chosen a subreaper, so ask /proc later. */
     private void reparentChildren(ProcNode dead) {
-        for (ProcNode c : live.values()) {
-            if (c.ppid == dead.pid()) {
-                c.ppid = namespaceInit(c);
-                c.parentUncertain = true;
-                c.changed();
-            }
+        Set<ProcNode> orphans = childrenByPpid.get(dead.pid());
+        if (orphans == null) {
+            return;
+        }
+        for (ProcNode c : List.copyOf(orphans)) {
+            setPpid(c, namespaceInit(c));
+            c.parentUncertain = true;
+            c.changed();
         }
     }
 
     private int namespaceInit(ProcNode c) {
         Long pidNs = c.namespaces.get("pid");
         if (pidNs != null && c.nsPids.size() > 1) {
-            for (ProcNode p : live.values()) {
-                if (pidNs.equals(p.namespaces.get("pid")) && !p.nsPids.isEmpty() && p.nsPids.getLast() == 1) {
-                    return p.pid();
-                }
+            ProcNode init = initByPidNs.get(pidNs);
+            if (init != null) {
+                return init.pid();
             }
         }
         return 1;
+    }
+
+    /** Every change to the live map goes through here and {@link #removeLive}, which keep the indexes. */
+    private void putLive(ProcNode n) {
+        ProcNode old = live.put(n.pid(), n);
+        if (old != null && old != n) {
+            unindex(old);
+        }
+        childrenByPpid.computeIfAbsent(n.ppid, k -> new HashSet<>()).add(n);
+        Long pidNs = n.namespaces.get("pid");
+        if (pidNs != null && !n.nsPids.isEmpty() && n.nsPids.getLast() == 1) {
+            initByPidNs.put(pidNs, n);
+        }
+    }
+
+    private ProcNode removeLive(int pid) {
+        ProcNode n = live.remove(pid);
+        if (n != null) {
+            unindex(n);
+        }
+        return n;
+    }
+
+    private void unindex(ProcNode n) {
+        Set<ProcNode> siblings = childrenByPpid.get(n.ppid);
+        if (siblings != null && siblings.remove(n) && siblings.isEmpty()) {
+            childrenByPpid.remove(n.ppid);
+        }
+        Long pidNs = n.namespaces.get("pid");
+        if (pidNs != null) {
+            initByPidNs.remove(pidNs, n);
+        }
+    }
+
+    private void setPpid(ProcNode n, int ppid) {
+        if (live.get(n.pid()) == n) {
+            unindex(n);
+            n.ppid = ppid;
+            putLive(n);
+        } else {
+            n.ppid = ppid;
+        }
     }
 
     /** The live process with this pid, created from /proc (or a bare record) if it was never seen. */
@@ -244,7 +293,7 @@ public final class ProcessTable {
         if (n == null) {
             if (!createFromProc(pid)) {
                 n = new ProcNode(new ProcessKey(pid, timeNs), Task.UNKNOWN);
-                live.put(pid, n);
+                putLive(n);
                 lazyCreated++;
                 return n;
             }
@@ -254,7 +303,7 @@ public final class ProcessTable {
             n.parentUncertain = false;
             Optional<ProcessInfo> now = procLookup.apply(pid);
             if (now.isPresent() && now.get().ppid() != n.ppid) {
-                n.ppid = now.get().ppid();
+                setPpid(n, now.get().ppid());
                 n.changed();
             }
         }
@@ -266,14 +315,14 @@ public final class ProcessTable {
         if (p.isEmpty()) {
             return false;
         }
-        live.put(pid, ProcNode.of(p.get()));
+        putLive(ProcNode.of(p.get()));
         lazyCreated++;
         return true;
     }
 
     private ProcNode adopt(ProcessInfo p) {
         ProcNode n = ProcNode.of(p);
-        live.put(p.pid(), n);
+        putLive(n);
         return n;
     }
 
@@ -322,11 +371,10 @@ public final class ProcessTable {
             seen.put(p.pid(), p);
         }
         List<TracedEvent> out = new ArrayList<>();
-        for (Iterator<ProcNode> it = live.values().iterator(); it.hasNext(); ) {
-            ProcNode n = it.next();
+        for (ProcNode n : List.copyOf(live.values())) {
             ProcessInfo now = seen.get(n.pid());
             if (now == null) {
-                it.remove();
+                removeLive(n.pid());
                 retire(n, nowNs, Task.UNKNOWN, 0);
                 out.add(new TracedEvent(new ExitEvent(nowNs, new Task(n.pid(), n.pid(), n.ppid, n.uid, n.comm,
                         n.cgroupId, 0, Task.UNKNOWN), Task.UNKNOWN, 0, false), n.info(), null, null));
@@ -335,14 +383,16 @@ public final class ProcessTable {
         for (ProcessInfo p : scan) {
             ProcNode n = live.get(p.pid());
             if (n == null) {
-                live.put(p.pid(), ProcNode.of(p));
+                putLive(ProcNode.of(p));
             } else if (n.ppid != p.ppid() || n.parentUncertain || n.nsPids.isEmpty()) {
+                unindex(n);
                 n.ppid = p.ppid();
                 n.nsPids = p.nsPids();
                 n.namespaces = p.namespaces().isEmpty() ? n.namespaces : p.namespaces();
                 n.cgroup = p.cgroup() != null ? p.cgroup() : n.cgroup;
                 n.parentUncertain = false;
                 n.changed();
+                putLive(n);
             }
         }
         return out;
@@ -373,7 +423,7 @@ public final class ProcessTable {
 
     /** The live children of pid, in pid order. */
     public List<ProcessInfo> children(int pid) {
-        return live.values().stream().filter(n -> n.ppid == pid && n.pid() != pid).map(ProcNode::info)
+        return childrenByPpid.getOrDefault(pid, Set.of()).stream().filter(n -> n.pid() != pid).map(ProcNode::info)
                 .sorted(java.util.Comparator.comparingInt(ProcessInfo::pid)).toList();
     }
 

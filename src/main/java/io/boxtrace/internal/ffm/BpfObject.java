@@ -64,6 +64,9 @@ public final class BpfObject implements AutoCloseable {
         if (rc < 0) {
             throw new NativeException("bpf_object__load", -rc);
         }
+        // CO-RE relocation parsed the kernel's whole BTF (megabytes) in malloc'd memory that libbpf
+        // has freed by now; glibc would keep those pages in its arena for the life of the process.
+        MallocTrim.trim();
     }
 
     /** Attaches every program by its section name (tp/..., tp_btf/...). */

@@ -1,8 +1,8 @@
 package io.boxtrace.sink.json;
 
-import io.boxtrace.render.json.EventJson;
-
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.boxtrace.event.TracedEvent;
+import io.boxtrace.render.json.EventJson;
 import io.boxtrace.pipeline.PipelineStats;
 import io.boxtrace.pipeline.Sink;
 import java.io.IOException;
@@ -18,26 +18,31 @@ public final class JsonLinesSink implements Sink {
     private final Writer out;
     private final EventJson json;
     private final boolean closeOut;
+    /** One generator for the whole run: a generator per event costs buffers and a flush each. */
+    private final JsonGenerator generator;
 
-    public JsonLinesSink(Writer out, EventJson json, boolean closeOut) {
+    public JsonLinesSink(Writer out, EventJson json, boolean closeOut) throws IOException {
         this.out = out;
         this.json = json;
         this.closeOut = closeOut;
+        this.generator = EventJson.generator(out);
     }
 
     @Override
     public void accept(TracedEvent event) throws IOException {
-        json.write(event, out);
-        out.write('\n');
+        json.write(event, generator);
+        generator.writeRaw('\n');
     }
 
     @Override
     public void flush() throws IOException {
+        generator.flush();
         out.flush();
     }
 
     @Override
     public void end(PipelineStats s) throws IOException {
+        generator.flush();
         out.write("{\"type\":\"summary\",\"events\":" + s.events() + ",\"lost\":" + s.lost()
                 + ",\"argv_missed\":" + s.argvMissed() + ",\"heals\":" + s.heals()
                 + ",\"sink_errors\":" + s.sinkErrors() + "}\n");
@@ -46,6 +51,7 @@ public final class JsonLinesSink implements Sink {
 
     @Override
     public void close() throws IOException {
+        generator.flush();
         if (closeOut) {
             out.close();
         } else {
