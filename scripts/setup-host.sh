@@ -30,7 +30,7 @@ if ! command -v prometheus >/dev/null; then
   fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
-  [ -n "$added_policy" ] && rm -f /usr/sbin/policy-rc.d
+  if [ -n "$added_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
 fi
 
 # Docker engine: start Debian's dockerd ourselves when nothing answers on the socket (no systemd here).
