@@ -1,17 +1,17 @@
 package io.boxtrace.cli;
 
 import io.boxtrace.analysis.build.BuildCgroupEnricher;
-import io.boxtrace.analysis.build.BuildHtmlWriter;
+import io.boxtrace.render.html.BuildHtmlWriter;
 import io.boxtrace.analysis.build.BuildOutputParser;
 import io.boxtrace.analysis.build.BuildProfile;
 import io.boxtrace.analysis.build.BuildProfileAnalysis;
 import io.boxtrace.analysis.build.BuildProfileAssembler;
-import io.boxtrace.analysis.build.BuildProfileJson;
-import io.boxtrace.analysis.build.BuildProfileRenderer;
-import io.boxtrace.analysis.build.BuildTraceWriter;
+import io.boxtrace.render.json.BuildProfileJson;
+import io.boxtrace.render.console.BuildProfileRenderer;
+import io.boxtrace.render.chrome.BuildTraceWriter;
 import io.boxtrace.analysis.build.OutputTee;
 import io.boxtrace.event.ExitEvent;
-import io.boxtrace.sink.console.Style;
+import io.boxtrace.render.console.Style;
 import io.boxtrace.source.procfs.CgroupPath;
 import java.io.IOException;
 import java.io.PrintWriter;

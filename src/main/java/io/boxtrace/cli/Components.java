@@ -10,6 +10,7 @@ import io.boxtrace.event.Clock;
 import io.boxtrace.event.SnapshotEvent;
 import io.boxtrace.event.TracedEvent;
 import io.boxtrace.internal.ffm.Clocks;
+import io.boxtrace.pipeline.ContainerStage;
 import io.boxtrace.pipeline.Enricher;
 import io.boxtrace.pipeline.StateStage;
 import io.boxtrace.source.EventSource;
@@ -57,7 +58,7 @@ public final class Components implements AutoCloseable {
         this.metadata = new ContainerMetadata(new DockerClient(DockerClient.defaultSocket()), PodmanStore.host(), err,
                 command);
         this.containers = new ContainerRegistry(proc, metadata, CgroupIdIndex.host());
-        this.enrichers.add(containers);
+        this.enrichers.add(new ContainerStage(containers));
         this.closeables.add(metadata);
     }
 

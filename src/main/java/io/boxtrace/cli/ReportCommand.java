@@ -3,10 +3,10 @@ package io.boxtrace.cli;
 import io.boxtrace.event.TracedEvent;
 import io.boxtrace.pipeline.PipelineStats;
 import io.boxtrace.sink.Formats;
-import io.boxtrace.sink.Sink;
-import io.boxtrace.sink.jsonl.RecordingFormatException;
-import io.boxtrace.sink.jsonl.RecordingReader;
-import io.boxtrace.sink.jsonl.RecordingSummary;
+import io.boxtrace.pipeline.Sink;
+import io.boxtrace.recording.RecordingFormatException;
+import io.boxtrace.source.recording.RecordingReader;
+import io.boxtrace.recording.RecordingSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -56,7 +56,7 @@ public final class ReportCommand implements java.util.concurrent.Callable<Intege
                     broken = e;
                 }
                 RecordingSummary summary = reader.summary();
-                sink.end(summary != null ? summary.stats() : new PipelineStats(n, 0, 0, 0, 0, 0));
+                sink.end(summary != null ? PipelineStats.of(summary) : new PipelineStats(n, 0, 0, 0, 0, 0));
             }
             if (reader.warning() != null) {
                 err.println("boxtrace report: warning: " + reader.warning());

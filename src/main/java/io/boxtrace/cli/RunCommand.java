@@ -2,8 +2,8 @@ package io.boxtrace.cli;
 
 import io.boxtrace.analysis.startup.StartupAnalysis;
 import io.boxtrace.analysis.startup.StartupReport;
-import io.boxtrace.analysis.startup.StartupReportWriter;
-import io.boxtrace.sink.console.Style;
+import io.boxtrace.render.console.StartupReportWriter;
+import io.boxtrace.render.console.Style;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import io.boxtrace.event.TracedEvent;
 import io.boxtrace.pipeline.Enricher;
 import io.boxtrace.pipeline.Pipeline;
 import io.boxtrace.pipeline.PipelineStats;
-import io.boxtrace.sink.Sink;
+import io.boxtrace.pipeline.Sink;
 import io.boxtrace.source.EventSource;
 import io.boxtrace.source.SourceOptions;
 import io.boxtrace.source.SourceUnavailableException;

@@ -1,14 +1,16 @@
 package io.boxtrace.cli;
 
 import io.boxtrace.container.ContainerRegistry;
-import io.boxtrace.container.ContainerTree;
+import io.boxtrace.analysis.tree.ContainerTree;
+import io.boxtrace.analysis.tree.ProcessTree;
+import io.boxtrace.render.console.ContainerTreeText;
 import io.boxtrace.event.ProcessInfo;
 import io.boxtrace.event.SnapshotEvent;
 import io.boxtrace.event.TracedEvent;
-import io.boxtrace.sink.console.Style;
-import io.boxtrace.sink.console.TreeRenderer;
-import io.boxtrace.sink.json.ContainerTreeJson;
-import io.boxtrace.sink.json.ProcessTreeJson;
+import io.boxtrace.render.console.Style;
+import io.boxtrace.render.console.TreeRenderer;
+import io.boxtrace.render.json.ContainerTreeJson;
+import io.boxtrace.render.json.ProcessTreeJson;
 import io.boxtrace.state.ProcessTable;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -92,13 +94,15 @@ public final class TreeCommand implements Callable<Integer> {
                   java.util.function.IntFunction<String> userNames, io.boxtrace.event.Clock clock, Style style) {
         java.io.StringWriter buf = new java.io.StringWriter();
         PrintWriter out = new PrintWriter(buf);
+        TreeRenderer renderer = new TreeRenderer(style, userNames, true);
         if (pid != null) {
             ProcessInfo root = live.stream().filter(p -> p.pid() == pid).findFirst()
                     .orElseThrow(() -> BoxtraceException.runtime("no process with pid " + pid));
+            List<ProcessTree.Node> trees = ProcessTree.forest(List.of(root), live);
             if (json) {
-                out.println(ProcessTreeJson.write(List.of(root), live, userNames, clock));
+                out.println(ProcessTreeJson.write(trees, userNames, clock));
             } else {
-                new TreeRenderer(style, userNames, true).render(out, List.of(root), live, "");
+                renderer.render(out, trees, "");
             }
             out.flush();
             return buf.toString();
@@ -109,32 +113,8 @@ public final class TreeCommand implements Callable<Integer> {
         ContainerTree.Result shown = new ContainerTree.Result(groups, tree.host());
         if (json) {
             out.println(ContainerTreeJson.write(shown, live, withRuntime, all, userNames, clock));
-            out.flush();
-            return buf.toString();
-        }
-        TreeRenderer renderer = new TreeRenderer(style, userNames, true);
-        for (ContainerTree.Group g : groups) {
-            var info = g.container();
-            out.println(style.bold(style.cyan(info.displayName())) + "  " + style.dim(info.shortId()) + "  "
-                    + (info.image() == null ? style.dim("(image unknown)") : info.image()) + "  " + style.dim(info.runtime())
-                    + (info.parent() != null ? style.dim("  in " + info.parent().displayName()) : ""));
-            if (withRuntime && !g.scaffolding().isEmpty()) {
-                for (ProcessInfo s : g.scaffolding()) {
-                    out.println("  " + style.dim("runtime: ") + renderer.line(s));
-                }
-            }
-            renderer.render(out, g.roots(), g.members(), "  ");
-            out.println();
-        }
-        if (groups.isEmpty() && !all) {
-            out.println(containers.isEmpty() ? "no containers are running (--all shows the host's processes)"
-                    : "no running container matches " + String.join(", ", containers));
-        }
-        if (all) {
-            out.println(style.bold("host"));
-            java.util.Set<Integer> pids = new java.util.HashSet<>();
-            tree.host().forEach(p -> pids.add(p.pid()));
-            renderer.render(out, tree.host().stream().filter(p -> !pids.contains(p.ppid())).toList(), tree.host(), "  ");
+        } else {
+            new ContainerTreeText(style, renderer).render(out, shown, withRuntime, all, containers);
         }
         out.flush();
         return buf.toString();

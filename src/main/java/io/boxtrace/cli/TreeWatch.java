@@ -1,8 +1,8 @@
 package io.boxtrace.cli;
 
 import io.boxtrace.event.TracedEvent;
-import io.boxtrace.sink.Sink;
-import io.boxtrace.sink.console.Style;
+import io.boxtrace.pipeline.Sink;
+import io.boxtrace.render.console.Style;
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 

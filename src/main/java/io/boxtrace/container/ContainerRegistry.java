@@ -10,7 +10,6 @@ import io.boxtrace.event.ProcessInfo;
 import io.boxtrace.event.SnapshotEvent;
 import io.boxtrace.event.Task;
 import io.boxtrace.event.TracedEvent;
-import io.boxtrace.pipeline.Enricher;
 import io.boxtrace.source.procfs.CgroupPath;
 import io.boxtrace.source.procfs.ProcReader;
 import java.nio.file.Files;
@@ -32,7 +31,7 @@ import java.util.Optional;
  *
  * <p>Owned by the pipeline thread: not thread-safe.
  */
-public final class ContainerRegistry implements Enricher {
+public final class ContainerRegistry {
 
     private final ProcReader proc;
     private final ContainerMetadata metadata;
@@ -56,7 +55,7 @@ public final class ContainerRegistry implements Enricher {
         this.cgroupIds = cgroupIds;
     }
 
-    @Override
+    /** The event with the container of its process, tracking container starts and stops. */
     public TracedEvent enrich(TracedEvent t) {
         Event e = t.event();
         ProcessInfo p = t.process();
@@ -71,7 +70,7 @@ public final class ContainerRegistry implements Enricher {
         return c == null ? t : t.withContainer(c);
     }
 
-    @Override
+    /** Container start/stop events derived since the last call, in order. */
     public List<TracedEvent> drainExtra() {
         if (pending.isEmpty()) {
             return List.of();

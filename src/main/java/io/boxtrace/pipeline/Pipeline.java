@@ -3,7 +3,7 @@ package io.boxtrace.pipeline;
 import io.boxtrace.event.Event;
 import io.boxtrace.event.LostEvent;
 import io.boxtrace.event.TracedEvent;
-import io.boxtrace.sink.Sink;
+import io.boxtrace.pipeline.Sink;
 import io.boxtrace.source.EventSource;
 import io.boxtrace.source.SourceSink;
 import io.boxtrace.source.SourceStats;

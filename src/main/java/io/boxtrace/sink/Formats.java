@@ -1,12 +1,14 @@
 package io.boxtrace.sink;
 
+import io.boxtrace.pipeline.Sink;
+
 import io.boxtrace.sink.chrome.ChromeTraceSink;
 import io.boxtrace.sink.ctf.CtfTraceSink;
 import io.boxtrace.sink.html.HtmlReportSink;
-import io.boxtrace.sink.jsonl.RecordingHeader;
+import io.boxtrace.recording.RecordingHeader;
 import io.boxtrace.sink.jsonl.RecordingWriter;
 import io.boxtrace.sink.perfetto.PerfettoTraceSink;
-import io.boxtrace.sink.timeline.TimelineBuilder;
+import io.boxtrace.analysis.timeline.TimelineBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.boxtrace.event.ExecEvent;
 import io.boxtrace.event.ExitEvent;
 import io.boxtrace.event.TracedEvent;
-import io.boxtrace.sink.jsonl.RecordingReader;
+import io.boxtrace.source.recording.RecordingReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

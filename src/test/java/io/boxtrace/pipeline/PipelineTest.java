@@ -7,7 +7,7 @@ import io.boxtrace.event.ExecEvent;
 import io.boxtrace.event.LostEvent;
 import io.boxtrace.event.Task;
 import io.boxtrace.event.TracedEvent;
-import io.boxtrace.sink.Sink;
+import io.boxtrace.pipeline.Sink;
 import io.boxtrace.source.EventSource;
 import io.boxtrace.source.SourceSink;
 import io.boxtrace.source.SourceStats;

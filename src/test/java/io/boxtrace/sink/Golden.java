@@ -1,5 +1,7 @@
 package io.boxtrace.sink;
 
+import io.boxtrace.pipeline.Sink;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.boxtrace.event.TracedEvent;

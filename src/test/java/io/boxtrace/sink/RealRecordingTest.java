@@ -1,5 +1,7 @@
 package io.boxtrace.sink;
 
+import io.boxtrace.pipeline.Sink;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,8 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.boxtrace.event.ExecEvent;
 import io.boxtrace.event.TracedEvent;
 import io.boxtrace.pipeline.PipelineStats;
-import io.boxtrace.sink.jsonl.RecordingHeader;
-import io.boxtrace.sink.jsonl.RecordingReader;
+import io.boxtrace.recording.RecordingHeader;
+import io.boxtrace.source.recording.RecordingReader;
 import io.boxtrace.sink.jsonl.RecordingWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,7 +82,7 @@ class RealRecordingTest {
             while ((e = r.next()) != null) {
                 sink.accept(e);
             }
-            sink.end(r.summary().stats());
+            sink.end(PipelineStats.of(r.summary()));
         }
         Golden.compare(json, "real-command.json");
         JsonNode root = new ObjectMapper().readTree(json.toFile());

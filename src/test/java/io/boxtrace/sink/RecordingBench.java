@@ -1,5 +1,7 @@
 package io.boxtrace.sink;
 
+import io.boxtrace.pipeline.Sink;
+
 import io.boxtrace.event.ExecEvent;
 import io.boxtrace.event.ExitEvent;
 import io.boxtrace.event.ForkEvent;
@@ -8,7 +10,7 @@ import io.boxtrace.event.ProcessKey;
 import io.boxtrace.event.Task;
 import io.boxtrace.event.TracedEvent;
 import io.boxtrace.pipeline.PipelineStats;
-import io.boxtrace.sink.jsonl.RecordingReader;
+import io.boxtrace.source.recording.RecordingReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -16,7 +16,7 @@ import io.boxtrace.event.ProcessKey;
 import io.boxtrace.event.SnapshotEvent;
 import io.boxtrace.event.Task;
 import io.boxtrace.event.TracedEvent;
-import io.boxtrace.sink.jsonl.RecordingHeader;
+import io.boxtrace.recording.RecordingHeader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

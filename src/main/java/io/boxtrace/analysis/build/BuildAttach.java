@@ -5,7 +5,7 @@ import io.boxtrace.event.ContainerInfo;
 import io.boxtrace.event.ExecEvent;
 import io.boxtrace.event.ExitEvent;
 import io.boxtrace.event.TracedEvent;
-import io.boxtrace.sink.Sink;
+import io.boxtrace.pipeline.Sink;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -9,7 +9,7 @@ import io.boxtrace.event.ProcessInfo;
 import io.boxtrace.event.ProcessKey;
 import io.boxtrace.event.SnapshotEvent;
 import io.boxtrace.event.TracedEvent;
-import io.boxtrace.sink.Sink;
+import io.boxtrace.pipeline.Sink;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

@@ -8,7 +8,7 @@ import io.boxtrace.event.ForkEvent;
 import io.boxtrace.event.Namespace;
 import io.boxtrace.event.NamespaceEvent;
 import io.boxtrace.event.TracedEvent;
-import io.boxtrace.sink.Sink;
+import io.boxtrace.pipeline.Sink;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -1,5 +1,10 @@
 package io.boxtrace.sink.console;
 
+import io.boxtrace.render.console.ArgvFormat;
+import io.boxtrace.render.console.Durations;
+
+import io.boxtrace.render.console.Style;
+
 import io.boxtrace.event.Clock;
 import io.boxtrace.event.CommEvent;
 import io.boxtrace.event.ContainerEvent;
@@ -16,9 +21,9 @@ import io.boxtrace.event.SnapshotEvent;
 import io.boxtrace.event.Task;
 import io.boxtrace.event.TracedEvent;
 import io.boxtrace.pipeline.PipelineStats;
-import io.boxtrace.sink.Sink;
-import io.boxtrace.sink.json.Signals;
-import io.boxtrace.sink.json.TimeFormat;
+import io.boxtrace.pipeline.Sink;
+import io.boxtrace.render.json.Signals;
+import io.boxtrace.render.json.TimeFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.ZoneId;

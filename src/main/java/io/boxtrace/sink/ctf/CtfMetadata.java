@@ -1,6 +1,6 @@
 package io.boxtrace.sink.ctf;
 
-import io.boxtrace.sink.jsonl.RecordingHeader;
+import io.boxtrace.recording.RecordingHeader;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

@@ -1,8 +1,10 @@
 package io.boxtrace.sink.json;
 
+import io.boxtrace.render.json.EventJson;
+
 import io.boxtrace.event.TracedEvent;
 import io.boxtrace.pipeline.PipelineStats;
-import io.boxtrace.sink.Sink;
+import io.boxtrace.pipeline.Sink;
 import java.io.IOException;
 import java.io.Writer;
 

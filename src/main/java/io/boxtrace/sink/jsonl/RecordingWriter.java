@@ -1,5 +1,11 @@
 package io.boxtrace.sink.jsonl;
 
+import io.boxtrace.recording.RecordCodec;
+import io.boxtrace.recording.RecordingSummary;
+
+import io.boxtrace.recording.RecordingHeader;
+import io.boxtrace.recording.RefCache;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,8 +24,8 @@ import io.boxtrace.event.SnapshotEvent;
 import io.boxtrace.event.Task;
 import io.boxtrace.event.TracedEvent;
 import io.boxtrace.pipeline.PipelineStats;
-import io.boxtrace.sink.Sink;
-import io.boxtrace.sink.json.EventJson;
+import io.boxtrace.pipeline.Sink;
+import io.boxtrace.render.json.EventJson;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -152,7 +158,7 @@ public final class RecordingWriter implements Sink {
 
     @Override
     public void end(PipelineStats stats) throws IOException {
-        out.write(new RecordingSummary(stats, monoNow.getAsLong()).toJson());
+        out.write(stats.toSummary(monoNow.getAsLong()).toJson());
         out.write('\n');
         flush();
     }

@@ -1,10 +1,10 @@
 package io.boxtrace.sink.perfetto;
 
 import io.boxtrace.event.ProcessKey;
-import io.boxtrace.sink.json.Signals;
-import io.boxtrace.sink.jsonl.RecordingHeader;
-import io.boxtrace.sink.timeline.Span;
-import io.boxtrace.sink.timeline.Timeline;
+import io.boxtrace.render.json.Signals;
+import io.boxtrace.recording.RecordingHeader;
+import io.boxtrace.analysis.timeline.Span;
+import io.boxtrace.analysis.timeline.Timeline;
 import io.boxtrace.sink.timeline.TimelineSink;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,9 +1,12 @@
 package io.boxtrace.sink.timeline;
 
+import io.boxtrace.analysis.timeline.Timeline;
+import io.boxtrace.analysis.timeline.TimelineBuilder;
+
 import io.boxtrace.event.TracedEvent;
 import io.boxtrace.pipeline.PipelineStats;
-import io.boxtrace.sink.Sink;
-import io.boxtrace.sink.jsonl.RecordingHeader;
+import io.boxtrace.pipeline.Sink;
+import io.boxtrace.recording.RecordingHeader;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

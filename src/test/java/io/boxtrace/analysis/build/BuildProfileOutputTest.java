@@ -1,11 +1,16 @@
 package io.boxtrace.analysis.build;
 
+import io.boxtrace.render.html.BuildHtmlWriter;
+import io.boxtrace.render.json.BuildProfileJson;
+import io.boxtrace.render.console.BuildProfileRenderer;
+import io.boxtrace.render.chrome.BuildTraceWriter;
+
 import static io.boxtrace.analysis.build.BuildEvents.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.boxtrace.sink.console.Style;
+import io.boxtrace.render.console.Style;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;

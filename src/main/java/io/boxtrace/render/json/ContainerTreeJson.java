@@ -1,0 +1,57 @@
+package io.boxtrace.render.json;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.boxtrace.analysis.tree.ContainerTree;
+import io.boxtrace.analysis.tree.ProcessTree;
+import io.boxtrace.event.Clock;
+import io.boxtrace.event.ContainerInfo;
+import io.boxtrace.event.ProcessInfo;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * The container pstree as JSON: {@code {"containers":[{"id","name","image","runtime","labels",
+ * "parent_container","processes":[...],"runtime_processes":[...]}],"host":[...]}} where processes
+ * are nested as in {@link ProcessTreeJson}; {@code runtime_processes} only with --with-runtime and
+ * {@code host} only with --all. Stateless.
+ */
+public final class ContainerTreeJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private ContainerTreeJson() {
+    }
+
+    public static String write(ContainerTree.Result tree, List<ProcessInfo> all, boolean withRuntime, boolean withHost,
+                               IntFunction<String> users, Clock clock) {
+        ObjectNode top = MAPPER.createObjectNode();
+        var arr = top.putArray("containers");
+        for (ContainerTree.Group g : tree.containers()) {
+            ObjectNode c = container(g.container());
+            c.set("processes", ProcessTreeJson.array(ProcessTree.forest(g.roots(), g.members()), users, clock));
+            if (withRuntime) {
+                c.set("runtime_processes", ProcessTreeJson.array(ProcessTree.forest(g.scaffolding(), List.of()), users, clock));
+            }
+            arr.add(c);
+        }
+        if (withHost) {
+            top.set("host", ProcessTreeJson.array(ProcessTree.forest(tree.host()), users, clock));
+        }
+        return top.toString();
+    }
+
+    static ObjectNode container(ContainerInfo c) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("id", c.id());
+        n.put("name", c.name());
+        n.put("image", c.image());
+        n.put("runtime", c.runtime());
+        ObjectNode labels = n.putObject("labels");
+        new java.util.TreeMap<>(c.labels()).forEach(labels::put);
+        if (c.parent() != null) {
+            n.set("parent_container", container(c.parent()));
+        }
+        return n;
+    }
+}

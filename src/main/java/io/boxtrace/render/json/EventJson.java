@@ -1,0 +1,260 @@
+package io.boxtrace.render.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.boxtrace.event.Clock;
+import io.boxtrace.event.CommEvent;
+import io.boxtrace.event.ContainerEvent;
+import io.boxtrace.event.ContainerInfo;
+import io.boxtrace.event.Event;
+import io.boxtrace.event.ExecEvent;
+import io.boxtrace.event.ExitEvent;
+import io.boxtrace.event.ForkEvent;
+import io.boxtrace.event.IdChangeEvent;
+import io.boxtrace.event.LostEvent;
+import io.boxtrace.event.Namespace;
+import io.boxtrace.event.NamespaceEvent;
+import io.boxtrace.event.ProcessInfo;
+import io.boxtrace.event.SnapshotEvent;
+import io.boxtrace.event.Task;
+import io.boxtrace.event.TracedEvent;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes one {@link TracedEvent} as one JSON object with the stable field names documented in
+ * docs/json-events.md (README "JSON output"). Fields that do not apply are left out; {@code container}
+ * is written as null on the host. Streams through Jackson's generator: no tree per event.
+ *
+ * <p>Not thread-safe: one instance per writer thread.
+ */
+public final class EventJson {
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private final Clock clock;
+    private final TimeFormat time = new TimeFormat();
+
+    public EventJson(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The event as one line of JSON, without the newline. */
+    public String toJson(TracedEvent t) {
+        StringWriter w = new StringWriter(256);
+        try {
+            write(t, w);
+        } catch (IOException e) {
+            throw new IllegalStateException("StringWriter cannot fail", e);
+        }
+        return w.toString();
+    }
+
+    /** Writes the object (no newline) to out. */
+    public void write(TracedEvent t, Writer out) throws IOException {
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            Event e = t.event();
+            g.writeStartObject();
+            g.writeStringField("type", e.type());
+            g.writeStringField("time", time.rfc3339(clock.toEpochNs(e.timeNs())));
+            g.writeNumberField("mono_ns", e.timeNs());
+            switch (e) {
+                case ForkEvent f -> writeFork(g, t, f);
+                case ExecEvent x -> writeExec(g, t, x);
+                case ExitEvent x -> writeExit(g, t, x);
+                case CommEvent c -> {
+                    writeProcess(g, t, c.task());
+                    g.writeStringField("comm", c.comm());
+                }
+                case IdChangeEvent id -> {
+                    writeProcess(g, t, id.task());
+                    g.writeStringField("kind", id.kind().name().toLowerCase(Locale.ROOT));
+                    g.writeNumberField("real", id.realId());
+                    g.writeNumberField("effective", id.effectiveId());
+                }
+                case NamespaceEvent n -> writeNamespace(g, t, n);
+                case SnapshotEvent s -> writeSnapshot(g, t, s);
+                case LostEvent l -> {
+                    g.writeStringField("source", l.source());
+                    g.writeNumberField("count", l.count());
+                    g.writeStringField("reason", l.reason());
+                }
+                case ContainerEvent c -> {
+                    g.writeFieldName("container");
+                    writeContainer(g, c.container());
+                }
+            }
+            g.writeEndObject();
+        }
+    }
+
+    private void writeFork(JsonGenerator g, TracedEvent t, ForkEvent f) throws IOException {
+        Task child = new Task(f.childPid(), f.childTid(), f.parent().pid(), f.parent().uid(),
+                f.parent().comm(), f.parent().cgroupId(), f.parent().pidNs(), Task.UNKNOWN);
+        writeProcess(g, t, child);
+        g.writeNumberField("parent_pid", f.parent().pid());
+        g.writeNumberField("parent_tid", f.parent().tid());
+        g.writeBooleanField("thread", f.isThread());
+        if (f.cloneFlags() != 0) {
+            g.writeNumberField("clone_flags", f.cloneFlags());
+            List<Namespace> created = Namespace.fromCloneFlags(f.cloneFlags());
+            if (!created.isEmpty()) {
+                writeNamespaces(g, created);
+            }
+        }
+    }
+
+    private void writeExec(JsonGenerator g, TracedEvent t, ExecEvent x) throws IOException {
+        writeProcess(g, t, x.task());
+        if (x.filename() != null) {
+            g.writeStringField("filename", x.filename());
+        }
+        g.writeArrayFieldStart("args");
+        for (String a : x.args()) {
+            g.writeString(a);
+        }
+        g.writeEndArray();
+        g.writeBooleanField("args_truncated", x.argsTruncated());
+        g.writeStringField("args_source", x.detail().name().toLowerCase(Locale.ROOT));
+        if (x.cwd() != null) {
+            g.writeStringField("cwd", x.cwd());
+        }
+        if (x.failed()) {
+            g.writeNumberField("errno", x.errno());
+        }
+        if (t.process() != null && t.process().exe() != null) {
+            g.writeStringField("exe", t.process().exe());
+        }
+    }
+
+    private void writeExit(JsonGenerator g, TracedEvent t, ExitEvent x) throws IOException {
+        writeProcess(g, t, x.task());
+        if (x.killedBySignal()) {
+            g.writeNumberField("signal", x.signal());
+            g.writeStringField("signal_name", Signals.name(x.signal()));
+            g.writeBooleanField("core_dumped", x.coreDumped());
+        } else {
+            g.writeNumberField("exit_code", x.exitCode());
+        }
+        if (x.task().isThread()) {
+            g.writeBooleanField("thread", true);
+        }
+        ProcessInfo p = t.process();
+        if (p != null && p.startNs() > 0 && x.timeNs() >= p.startNs()) {
+            g.writeNumberField("duration_ms", (x.timeNs() - p.startNs()) / 1e6);
+        }
+    }
+
+    private void writeNamespace(JsonGenerator g, TracedEvent t, NamespaceEvent n) throws IOException {
+        writeProcess(g, t, n.task());
+        g.writeStringField("op", n.op().jsonName());
+        writeNamespaces(g, n.namespaces());
+        if (n.path() != null) {
+            g.writeStringField("path", n.path());
+        }
+        if (n.path2() != null) {
+            g.writeStringField("path2", n.path2());
+        }
+        if (n.inode() != 0) {
+            g.writeNumberField("inode", n.inode());
+        }
+        if (n.flags() != 0) {
+            g.writeNumberField("flags", n.flags());
+        }
+        g.writeNumberField("result", n.result());
+    }
+
+    private void writeSnapshot(JsonGenerator g, TracedEvent t, SnapshotEvent s) throws IOException {
+        ProcessInfo p = s.process();
+        writeProcess(g, t, new Task(p.pid(), p.pid(), p.ppid(), p.uid(), p.comm(), p.cgroupId(), p.pidNamespace(),
+                p.innermostPid()));
+        if (p.exe() != null) {
+            g.writeStringField("exe", p.exe());
+        }
+        g.writeArrayFieldStart("args");
+        for (String a : p.args()) {
+            g.writeString(a);
+        }
+        g.writeEndArray();
+        if (p.cwd() != null) {
+            g.writeStringField("cwd", p.cwd());
+        }
+        if (p.cgroup() != null) {
+            g.writeStringField("cgroup", p.cgroup());
+        }
+        g.writeArrayFieldStart("nspids");
+        for (int n : p.nsPids()) {
+            g.writeNumber(n);
+        }
+        g.writeEndArray();
+        g.writeBooleanField("kernel_thread", p.kernelThread());
+    }
+
+    /** pid, tid, ppid, comm, uid, nspid, start_ns, container: from the resolved process, else the event's task. */
+    private void writeProcess(JsonGenerator g, TracedEvent t, Task task) throws IOException {
+        ProcessInfo p = t.process();
+        g.writeNumberField("pid", task.pid());
+        g.writeNumberField("tid", task.tid());
+        int ppid = task.ppid() != Task.UNKNOWN ? task.ppid() : p != null ? p.ppid() : Task.UNKNOWN;
+        if (ppid != Task.UNKNOWN) {
+            g.writeNumberField("ppid", ppid);
+        }
+        String comm = task.comm() != null ? task.comm() : p != null ? p.comm() : null;
+        if (comm != null) {
+            g.writeStringField("comm", comm);
+        }
+        int uid = task.uid() != Task.UNKNOWN ? task.uid() : p != null ? p.uid() : Task.UNKNOWN;
+        if (uid != Task.UNKNOWN) {
+            g.writeNumberField("uid", uid);
+        }
+        int nspid = task.nsPid() != Task.UNKNOWN ? task.nsPid() : p != null && !p.nsPids().isEmpty()
+                ? p.innermostPid() : Task.UNKNOWN;
+        if (nspid != Task.UNKNOWN) {
+            g.writeNumberField("nspid", nspid);
+        }
+        if (p != null && p.pid() == task.pid() && p.startNs() > 0) {
+            g.writeNumberField("start_ns", p.startNs());
+        }
+        g.writeFieldName("container");
+        writeContainer(g, t.container());
+    }
+
+    private static void writeNamespaces(JsonGenerator g, List<Namespace> namespaces) throws IOException {
+        g.writeArrayFieldStart("namespaces");
+        for (Namespace ns : namespaces) {
+            g.writeString(ns.procName());
+        }
+        g.writeEndArray();
+    }
+
+    static void writeContainer(JsonGenerator g, ContainerInfo c) throws IOException {
+        if (c == null) {
+            g.writeNull();
+            return;
+        }
+        g.writeStartObject();
+        g.writeStringField("id", c.id());
+        if (c.name() != null) {
+            g.writeStringField("name", c.name());
+        }
+        if (c.image() != null) {
+            g.writeStringField("image", c.image());
+        }
+        g.writeStringField("runtime", c.runtime());
+        if (!c.labels().isEmpty()) {
+            g.writeObjectFieldStart("labels");
+            for (var en : new java.util.TreeMap<>(c.labels()).entrySet()) {
+                g.writeStringField(en.getKey(), en.getValue());
+            }
+            g.writeEndObject();
+        }
+        if (c.parent() != null) {
+            g.writeFieldName("parent_container");
+            writeContainer(g, c.parent());
+        }
+        g.writeEndObject();
+    }
+}
