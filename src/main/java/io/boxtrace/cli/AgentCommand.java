@@ -6,7 +6,7 @@ import io.boxtrace.analysis.startup.ContainerStartup;
 import io.boxtrace.analysis.startup.ContainerStartupWatch;
 import io.boxtrace.pipeline.ContainerFilter;
 import io.boxtrace.pipeline.PipelineStats;
-import io.boxtrace.sink.json.EventJson;
+import io.boxtrace.render.json.EventJson;
 import io.boxtrace.sink.json.JsonLinesSink;
 import io.boxtrace.sink.prometheus.AgentMetrics;
 import io.boxtrace.sink.prometheus.MetricsServer;

@@ -3,7 +3,7 @@ package io.boxtrace.analysis.startup;
 import io.boxtrace.event.ContainerEvent;
 import io.boxtrace.event.ExecEvent;
 import io.boxtrace.event.TracedEvent;
-import io.boxtrace.sink.Sink;
+import io.boxtrace.pipeline.Sink;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -10,7 +10,7 @@ import io.boxtrace.event.ContainerInfo;
 import io.boxtrace.event.ExecEvent;
 import io.boxtrace.event.LostEvent;
 import io.boxtrace.event.TracedEvent;
-import io.boxtrace.sink.Sink;
+import io.boxtrace.pipeline.Sink;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
