@@ -8,6 +8,9 @@ import io.boxtrace.pipeline.ContainerFilter;
 import io.boxtrace.pipeline.PipelineStats;
 import io.boxtrace.render.json.EventJson;
 import io.boxtrace.sink.json.JsonLinesSink;
+import io.boxtrace.sink.otlp.OtlpExport;
+import io.boxtrace.sink.otlp.OtlpSink;
+import io.boxtrace.sink.otlp.OtlpSpans;
 import io.boxtrace.sink.prometheus.AgentMetrics;
 import io.boxtrace.sink.prometheus.MetricsServer;
 import io.boxtrace.sink.prometheus.MetricsSink;
@@ -108,6 +111,22 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
                 outputs.metrics = m;
                 outputs.server = startServer(m, s.metrics(), session, outputs);
             }
+            if (s.otlpEndpoint() != null) {
+                if (s.otlpProtocol().equals("grpc")) {
+                    throw BoxtraceException.usage("--otlp-protocol grpc is not in this build (it needs a gRPC sender "
+                            + "beside the JDK's HTTP client): use http/protobuf, port 4318 on a collector");
+                }
+                OtlpExport export = new OtlpExport(s.otlpEndpoint(), s.otlpQueue(),
+                        OtlpExport.resource(VersionProvider.version(), hostName()));
+                outputs.otlp = export;
+                session.sink(new OtlpSink(export, session.clock()));
+                OtlpSpans spans = new OtlpSpans(export, session.clock());
+                onStartup.add(spans::startup);
+                onBuild.add(spans::build);
+                if (outputs.metrics != null) {
+                    outputs.metrics.otlpDropped(export::dropped);
+                }
+            }
             if (s.output() != null) {
                 RotatingLineWriter w = openRotating(s);
                 session.sink(new JsonLinesSink(w, new EventJson(session.clock()), true));
@@ -120,6 +139,19 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
                 session.filter(new ContainerFilter(s.containers()));
             }
             return runUntilStopped(session, outputs, err);
+        }
+    }
+
+    /** The node's name as Kubernetes' downward API gives it (NODE_NAME), else this host's name. */
+    private static String hostName() {
+        String node = System.getenv("NODE_NAME");
+        if (node != null && !node.isBlank()) {
+            return node;
+        }
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 
