@@ -1,6 +1,7 @@
 package io.boxtrace.cli;
 
-import io.boxtrace.analysis.build.BuildCgroupEnricher;
+import io.boxtrace.container.ContainerRuntime;
+
 import io.boxtrace.render.html.BuildHtmlWriter;
 import io.boxtrace.analysis.build.BuildOutputParser;
 import io.boxtrace.analysis.build.BuildProfile;
@@ -12,7 +13,6 @@ import io.boxtrace.render.chrome.BuildTraceWriter;
 import io.boxtrace.analysis.build.OutputTee;
 import io.boxtrace.event.ExitEvent;
 import io.boxtrace.render.console.Style;
-import io.boxtrace.source.procfs.CgroupPath;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -87,7 +87,6 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
         BuildOutputParser parser = BuildOutputParser.detecting();
         BuildProfileAnalysis analysis = new BuildProfileAnalysis();
         try (TraceSession session = TraceSession.open("boxtrace build", sourceOptions, err)) {
-            session.components().addEnricher(new BuildCgroupEnricher(cgroupLookup(session)));
             session.sink(analysis);
             CountDownLatch clientExit = new CountDownLatch(1);
             // Set by this thread after the start, read on the pipeline thread.
@@ -101,6 +100,7 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
             long startNs = System.nanoTime();
             Process p = launch();
             client.set((int) p.pid());
+            session.interruption().forwardTo(p.pid());
             analysis.followClient((int) p.pid());
             OutputTee out = OutputTee.start("build-stdout", p.getInputStream(), System.out, parser, System::nanoTime);
             OutputTee errTee = OutputTee.start("build-stderr", p.getErrorStream(), System.err, parser, System::nanoTime);
@@ -116,31 +116,6 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
             report(profile, spec.commandLine().getOut());
             return status;
         }
-    }
-
-    /** A process's cgroup from /proc, only while /proc/PID is still the process that started at startNs. */
-    private static BuildCgroupEnricher.CgroupLookup cgroupLookup(TraceSession session) {
-        var proc = session.components().proc();
-        var clock = session.clock();
-        // /proc start times have USER_HZ (10 ms) resolution; a reused pid started much later.
-        long tolerance = 30_000_000L;
-        return new BuildCgroupEnricher.CgroupLookup() {
-            @Override
-            public java.util.Optional<String> cgroup(int pid, long startNs) {
-                java.util.function.IntPredicate sameProcess = p -> proc.stat(p)
-                        .filter(st -> Math.abs(clock.bootToMono(st.startBootNs()) - startNs) <= tolerance).isPresent();
-                if (!sameProcess.test(pid)) {
-                    return java.util.Optional.empty();
-                }
-                var cgroup = proc.cgroup(pid).map(CgroupPath::choose);
-                return sameProcess.test(pid) ? cgroup : java.util.Optional.empty();
-            }
-
-            @Override
-            public long cgroupId(String path) {
-                return io.boxtrace.container.CgroupIdIndex.idOf(path);
-            }
-        };
     }
 
     private Process launch() {
@@ -176,10 +151,7 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
      * so steps are the build's containers, unnamed, as for an output format boxtrace does not know.
      */
     private int fromRecording(PrintWriter err) {
-        java.util.function.Predicate<List<String>> isBuild = args -> {
-            String prog = RecordingReplay.program(args);
-            return (prog.equals("docker") || prog.equals("podman") || prog.equals("buildah")) && args.contains("build");
-        };
+        java.util.function.Predicate<List<String>> isBuild = ContainerRuntime::isBuildCommand;
         RecordingReplay.Result found = RecordingReplay.replay("boxtrace build", from, client, isBuild, t -> { }, err);
         BuildProfileAnalysis analysis = new BuildProfileAnalysis();
         analysis.followClient(found.clientPid());
@@ -201,7 +173,6 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
         Path trace = traceFile;
         Path html = htmlFile;
         try (TraceSession session = TraceSession.open("boxtrace build", sourceOptions, err)) {
-            session.components().addEnricher(new BuildCgroupEnricher(cgroupLookup(session)));
             io.boxtrace.analysis.build.BuildAttach attachSink = new io.boxtrace.analysis.build.BuildAttach(session.clock(),
                     profile -> {
                         int i = n.incrementAndGet();
@@ -215,25 +186,11 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
             session.start();
             err.println("boxtrace build: profiling every build on this host until interrupted (Ctrl-C)");
             err.flush();
-            CountDownLatch done = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    session.stop();
-                    err.println("boxtrace build: " + n.get() + " build(s) profiled" + (attachSink.ambiguous() == 0 ? ""
-                            : ", " + attachSink.ambiguous() + " build container(s) left out: several builds ran at once"));
-                    err.flush();
-                } catch (BoxtraceException e) {
-                    err.println("boxtrace build: " + e.getMessage());
-                } finally {
-                    done.countDown();
-                }
-            }, "boxtrace-shutdown"));
-            try {
-                done.await(); // until the shutdown hook has stopped the session and reported
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return ExitCode.OK.code();
+            int code = session.runUntilInterrupted(Long.MAX_VALUE);
+            err.println("boxtrace build: " + n.get() + " build(s) profiled" + (attachSink.ambiguous() == 0 ? ""
+                    : ", " + attachSink.ambiguous() + " build container(s) left out: several builds ran at once"));
+            err.flush();
+            return code;
         }
     }
 

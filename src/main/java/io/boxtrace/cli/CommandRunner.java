@@ -70,8 +70,10 @@ public final class CommandRunner {
                     + rootCause(e));
         }
         childPid = (int) p.pid();
+        session.interruption().forwardTo(childPid);
         onStart.accept(childPid);
-        // Ctrl-C goes to the whole foreground process group: the command gets it too and decides.
+        // Ctrl-C goes to the whole foreground process group: the command gets it too and decides, and
+        // boxtrace waits for it as a shell does, so its last events and the summary are never cut off.
         int status;
         while (true) {
             try {

@@ -57,7 +57,7 @@ public final class Components implements AutoCloseable {
         this.table = new ProcessTable(snapshot::read, GRACE_NS, MAX_EXITED);
         this.metadata = new ContainerMetadata(new DockerClient(DockerClient.defaultSocket()), PodmanStore.host(), err,
                 command);
-        this.containers = new ContainerRegistry(proc, metadata, CgroupIdIndex.host());
+        this.containers = new ContainerRegistry(proc, metadata, CgroupIdIndex.host(), clock::bootToMono);
         this.enrichers.add(new ContainerStage(containers));
         this.closeables.add(metadata);
     }

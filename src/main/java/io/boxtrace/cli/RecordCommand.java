@@ -112,45 +112,20 @@ public final class RecordCommand implements java.util.concurrent.Callable<Intege
     }
 
     private int recordUntilStopped(TraceSession session, Duration limit, PrintWriter err) {
-        CountDownLatch done = new CountDownLatch(1);
-        session.start();
-        Thread hook = new Thread(() -> {
-            try {
-                session.reportSummary(session.stop());
-            } catch (BoxtraceException e) {
-                err.println("boxtrace record: " + e.getMessage());
-            } finally {
-                done.countDown();
-            }
-        }, "boxtrace-record-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
-        while (!session.pipeline().ended() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(Math.max(1, Math.min(200, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        if (done.getCount() == 0) {
-            return ExitCode.OK.code(); // interrupted: the hook has finished the recording
-        }
+        long deadline = limit == null ? Long.MAX_VALUE : deadline(limit);
+        return session.runUntilInterrupted(deadline);
+    }
+
+    /** now + limit, saturating: a limit of years means "until stopped", never a deadline in the past. */
+    static long deadline(Duration limit) {
+        long now = System.nanoTime();
+        long nanos;
         try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // Ctrl-C: the hook is finishing the recording; closing the session now would cut it off.
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return ExitCode.OK.code();
+            nanos = limit.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
         }
-        boolean sourceDied = session.pipeline().ended();
-        PipelineStats stats = session.stop();
-        session.reportSummary(stats);
-        return sourceDied ? ExitCode.RUNTIME_ERROR.code() : ExitCode.OK.code();
+        return nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
     }
 
     /** "30s", "500ms", "5m", "1h", "2.5s", or a bare number of seconds. */

@@ -39,6 +39,7 @@ final class RecordingReplay {
             long end = 0;
             int status = 0;
             boolean ns = false;
+            long skipped = 0;
             TracedEvent t;
             try {
                 while ((t = reader.next()) != null) {
@@ -54,10 +55,18 @@ final class RecordingReplay {
                     } else if (t.event() instanceof NamespaceEvent) {
                         ns = true;
                     }
-                    sink.accept(t);
+                    try {
+                        sink.accept(t);
+                    } catch (RuntimeException badEvent) {
+                        // one event the analysis cannot take must not cost the others (as for live sinks)
+                        skipped++;
+                    }
                 }
             } catch (RecordingFormatException e) {
                 err.println(command + ": " + e.getMessage() + "; using the events before it");
+            }
+            if (skipped > 0) {
+                err.println(command + ": " + skipped + " event(s) could not be analysed and were skipped");
             }
             if (reader.warning() != null) {
                 err.println(command + ": warning: " + reader.warning());

@@ -2,6 +2,8 @@ package io.boxtrace.cli;
 
 import io.boxtrace.event.TracedEvent;
 import io.boxtrace.pipeline.PipelineStats;
+import io.boxtrace.pipeline.SinkSet;
+import java.util.List;
 import io.boxtrace.sink.Formats;
 import io.boxtrace.pipeline.Sink;
 import io.boxtrace.recording.RecordingFormatException;
@@ -40,23 +42,25 @@ public final class ReportCommand implements java.util.concurrent.Callable<Intege
         PrintWriter err = spec.commandLine().getErr();
         try (RecordingReader reader = RecordingReader.open(input)) {
             long[] lastNs = {reader.header().startMonoNs()};
-            Sink sink = open(reader, lastNs);
+            SinkSet sinks = new SinkSet(List.of(open(reader, lastNs)));
             RecordingFormatException broken = null;
             long n = 0;
-            try (sink) {
-                sink.begin();
-                try {
-                    TracedEvent e;
-                    while ((e = reader.next()) != null) {
-                        lastNs[0] = Math.max(lastNs[0], e.event().timeNs());
-                        sink.accept(e);
-                        n++;
-                    }
-                } catch (RecordingFormatException e) {
-                    broken = e;
+            sinks.begin();
+            try {
+                TracedEvent e;
+                while ((e = reader.next()) != null) {
+                    lastNs[0] = Math.max(lastNs[0], e.event().timeNs());
+                    sinks.accept(e);
+                    n++;
                 }
-                RecordingSummary summary = reader.summary();
-                sink.end(summary != null ? PipelineStats.of(summary) : new PipelineStats(n, 0, 0, 0, 0, 0));
+            } catch (RecordingFormatException e) {
+                broken = e;
+            }
+            RecordingSummary summary = reader.summary();
+            sinks.end(summary != null ? PipelineStats.of(summary) : new PipelineStats(n, 0, 0, 0, 0, 0));
+            if (sinks.errors() > 0) {
+                throw BoxtraceException.runtime("could not write " + sinks.errors() + " of " + n + " event(s) to "
+                        + output + ": " + sinks.lastError().getMessage());
             }
             if (reader.warning() != null) {
                 err.println("boxtrace report: warning: " + reader.warning());

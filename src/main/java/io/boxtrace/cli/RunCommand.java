@@ -1,5 +1,7 @@
 package io.boxtrace.cli;
 
+import io.boxtrace.container.ContainerRuntime;
+
 import io.boxtrace.analysis.startup.StartupAnalysis;
 import io.boxtrace.analysis.startup.StartupReport;
 import io.boxtrace.render.console.StartupReportWriter;
@@ -79,11 +81,7 @@ public final class RunCommand implements Callable<Integer> {
 
     private int fromRecording() {
         StartupAnalysis analysis = new StartupAnalysis();
-        RecordingReplay.Result r = RecordingReplay.replay("boxtrace run", from, client, args -> {
-            String prog = RecordingReplay.program(args);
-            return java.util.Set.of("docker", "podman", "runc", "crun", "nerdctl").contains(prog)
-                    && (args.contains("run") || args.contains("exec") || args.contains("start"));
-        }, analysis::accept, spec.commandLine().getErr());
+        RecordingReplay.Result r = RecordingReplay.replay("boxtrace run", from, client, ContainerRuntime::isStartCommand, analysis::accept, spec.commandLine().getErr());
         analysis.client(r.clientPid());
         StartupReport report = analysis.report(r.clientArgs(), r.sawNamespaceOps());
         StartupReportWriter.text(report, spec.commandLine().getOut(), Style.forStdout());

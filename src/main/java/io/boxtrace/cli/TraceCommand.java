@@ -93,46 +93,7 @@ public final class TraceCommand implements java.util.concurrent.Callable<Integer
     }
 
     private int traceUntilInterrupted(TraceSession session, PrintWriter err) {
-        CountDownLatch done = new CountDownLatch(1);
-        session.start();
-        // Ctrl-C / SIGTERM: stop the source, drain, print the summary, then let the JVM exit.
-        Thread hook = new Thread(() -> {
-            try {
-                PipelineStats stats = session.stop();
-                session.reportSummary(stats);
-            } catch (BoxtraceException e) {
-                err.println("boxtrace trace: " + e.getMessage());
-            } finally {
-                done.countDown();
-            }
-        }, "boxtrace-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        while (!session.pipeline().ended()) {
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // Ctrl-C: the hook is draining and reporting; returning now would close the output under it.
-            awaitQuietly(done);
-            return ExitCode.OK.code();
-        }
-        // The pipeline ended on its own: the source died (stop() says how).
-        session.stop();
-        return ExitCode.RUNTIME_ERROR.code();
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return session.runUntilInterrupted(Long.MAX_VALUE);
     }
 
     private Writer openOutput() {

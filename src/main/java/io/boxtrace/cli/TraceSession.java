@@ -35,8 +35,12 @@ public final class TraceSession implements AutoCloseable {
     private Consumer<TracedEvent> observer = e -> { };
     private List<String> kernelContainerFilter = List.of();
     private Pipeline pipeline;
+    private final Interruption interruption;
 
     private TraceSession(String command, PrintWriter err, Components components, EventSource source) {
+        // From here on Ctrl-C and SIGTERM are the session's to handle (Interruption), never a JVM exit
+        // that would cut the output and the summary off.
+        this.interruption = Interruption.install();
         this.command = command;
         this.err = err;
         this.components = components;
@@ -60,6 +64,11 @@ public final class TraceSession implements AutoCloseable {
 
     public EventSource source() {
         return source;
+    }
+
+    /** Ctrl-C and SIGTERM for this run: wait on it, or pass signals on to a child. */
+    public Interruption interruption() {
+        return interruption;
     }
 
     public Components components() {
@@ -145,6 +154,21 @@ public final class TraceSession implements AutoCloseable {
                     + (last == null ? "unknown error" : last.getMessage()));
         }
         return stats;
+    }
+
+    /**
+     * Starts tracing and goes on until Ctrl-C/SIGTERM, the deadline (System.nanoTime; Long.MAX_VALUE
+     * for none) or the source ending on its own; then stops, drains and reports. The one loop every
+     * command that traces "until stopped" uses. Returns the exit code: 0, or 1 when the source died.
+     */
+    public int runUntilInterrupted(long deadlineNanos) {
+        if (pipeline == null) {
+            start();
+        }
+        interruption.await(() -> pipeline.ended(), deadlineNanos);
+        boolean sourceDied = !interruption.wasInterrupted() && pipeline.ended();
+        reportSummary(stop());
+        return sourceDied ? ExitCode.RUNTIME_ERROR.code() : ExitCode.OK.code();
     }
 
     /** One line on stderr with the run's counters, so loss is never silent. */

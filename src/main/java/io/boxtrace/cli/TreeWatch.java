@@ -4,7 +4,6 @@ import io.boxtrace.event.TracedEvent;
 import io.boxtrace.pipeline.Sink;
 import io.boxtrace.render.console.Style;
 import java.io.PrintWriter;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code tree --watch}: a live session whose only sink redraws the tree when the pipeline goes
@@ -26,7 +25,6 @@ final class TreeWatch {
 
     int run() {
         Style style = Style.forStdout();
-        CountDownLatch done = new CountDownLatch(1);
         TraceSession session = TraceSession.open("boxtrace tree", command.sourceOptions, err);
         Components c = session.components();
         session.sink(new Sink() {
@@ -51,20 +49,6 @@ final class TreeWatch {
                 }
             }
         });
-        session.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                session.stop();
-            } catch (BoxtraceException ignored) {
-                // leaving anyway
-            }
-            done.countDown();
-        }));
-        try {
-            done.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return ExitCode.OK.code();
+        return session.runUntilInterrupted(Long.MAX_VALUE);
     }
 }

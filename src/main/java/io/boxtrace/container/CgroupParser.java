@@ -21,25 +21,17 @@ import java.util.regex.Pattern;
  *     Kubernetes ({@code /<namespace>/<id>} as ctr and nerdctl create it) is recognised by the caller
  *     from the pid namespace, since the path alone is ambiguous</li>
  * <li>LXC: {@code /lxc/<name>}, {@code /lxc.payload.<name>}</li>
+ * <li>podman build (Buildah): {@code /buildah-buildah<digits>}, one per RUN step</li>
  * </ul>
  *
  * Nested containers (Docker in Docker) give paths with several ids; the innermost is returned with
- * the others as its parents. Stateless and thread-safe.
+ * the others as its parents. The leaf patterns live in {@link ContainerRuntime}. Stateless and thread-safe.
  */
 public final class CgroupParser {
 
     private static final String HEX64 = "[0-9a-f]{64}";
     private static final Pattern POD = Pattern.compile("pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})");
-    private static final List<Rule> RULES = List.of(
-            new Rule("podman", Pattern.compile("^libpod-(" + HEX64 + ")(?:\\.scope)?$")),
-            new Rule("crio", Pattern.compile("^crio-(" + HEX64 + ")(?:\\.scope)?$")),
-            new Rule("containerd", Pattern.compile("^cri-containerd-(" + HEX64 + ")(?:\\.scope)?$")),
-            new Rule("docker", Pattern.compile("^docker-(" + HEX64 + ")(?:\\.scope)?$")),
-            new Rule("lxc", Pattern.compile("^lxc\\.payload\\.(.+)$")));
     private static final Pattern BARE_ID = Pattern.compile("^(" + HEX64 + ")$");
-
-    private record Rule(String runtime, Pattern pattern) {
-    }
 
     private CgroupParser() {
     }
@@ -63,11 +55,11 @@ public final class CgroupParser {
                 continue;
             }
             if (i > 0 && parts[i - 1].equals("buildkit")) {
-                found.add(new CgroupRef("buildkit", part, null, null, null));
+                found.add(new CgroupRef(ContainerRuntime.BUILDKIT.id(), part, null, null, null));
                 continue;
             }
             if (i > 0 && parts[i - 1].equals("lxc")) {
-                found.add(new CgroupRef("lxc", part, null, null, null));
+                found.add(new CgroupRef(ContainerRuntime.LXC.id(), part, null, null, null));
                 continue;
             }
             CgroupRef ref = match(part, podUid, i > 0 ? parts[i - 1] : "");
@@ -83,18 +75,18 @@ public final class CgroupParser {
     }
 
     private static CgroupRef match(String part, String podUid, String previous) {
-        for (Rule r : RULES) {
-            Matcher m = r.pattern().matcher(part);
-            if (m.matches()) {
-                String runtime = podUid != null && !r.runtime().equals("podman") ? "kubernetes" : r.runtime();
-                return new CgroupRef(runtime, m.group(1), podUid, null, null);
+        for (ContainerRuntime r : ContainerRuntime.values()) {
+            Optional<String> id = r.idInCgroupLeaf(part);
+            if (id.isPresent()) {
+                ContainerRuntime shown = podUid != null && r != ContainerRuntime.PODMAN ? ContainerRuntime.KUBERNETES : r;
+                return new CgroupRef(shown.id(), id.get(), podUid, null, null);
             }
         }
         Matcher bare = BARE_ID.matcher(part);
         if (bare.matches()) {
             // A bare 64-hex directory: Docker's cgroupfs driver (/docker/<id>), or a pod's container.
-            String runtime = podUid != null ? "kubernetes" : previous.equals("docker") ? "docker" : "unknown";
-            return new CgroupRef(runtime, part, podUid, null, null);
+            ContainerRuntime runtime = podUid != null ? ContainerRuntime.KUBERNETES : previous.equals("docker") ? ContainerRuntime.DOCKER : ContainerRuntime.UNKNOWN;
+            return new CgroupRef(runtime.id(), part, podUid, null, null);
         }
         return null;
     }

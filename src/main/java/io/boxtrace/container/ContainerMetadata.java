@@ -55,9 +55,9 @@ public final class ContainerMetadata implements AutoCloseable {
     }
 
     public Optional<ContainerMeta> lookup(CgroupRef ref) {
-        return switch (ref.runtime()) {
-            case "docker" -> docker(ref.id());
-            case "podman" -> podman.lookup(ref.id());
+        return switch (ContainerRuntime.of(ref.runtime())) {
+            case DOCKER -> docker(ref.id());
+            case PODMAN -> podman.lookup(ref.id());
             default -> Optional.empty();
         };
     }

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Attributes every process to its container, starting from the kernel's facts: the cgroup path
@@ -36,30 +37,40 @@ public final class ContainerRegistry {
     private final ProcReader proc;
     private final ContainerMetadata metadata;
     private final CgroupIdIndex cgroupIds;
-    private final Map<String, ContainerInfo> byId = new HashMap<>();
-    private final Map<Integer, ContainerInfo> byPid = new HashMap<>();
-    private final Map<Long, ContainerInfo> byPidNs = new HashMap<>();
+    /** Every index points at one holder per container, so naming it later is one assignment. */
+    private final Map<String, KnownContainer> byId = new HashMap<>();
+    private final Map<Integer, KnownContainer> byPid = new HashMap<>();
+    private final Map<Long, KnownContainer> byPidNs = new HashMap<>();
     /** cgroup v2 id → container (absent: not learned yet; HOST: no container). Kernel sources give the id per event. */
-    private final Map<Long, ContainerInfo> byCgroupId = new HashMap<>();
-    private static final ContainerInfo HOST = new ContainerInfo("host", null, null, "host", Map.of(), null, null);
-    private final Map<String, Integer> liveCount = new HashMap<>();
+    private final Map<Long, KnownContainer> byCgroupId = new HashMap<>();
+    private static final KnownContainer HOST = new KnownContainer(
+            new ContainerInfo("host", null, null, "host", Map.of(), null, null));
+    private final Map<String, KnownContainer> live = new HashMap<>();
     private final List<TracedEvent> pending = new ArrayList<>();
     private static final int NAME_RETRIES = 10;
     private static final long NAME_RETRY_MS = 50;
-    /** id → {tries, last try in ms} for containers the runtime did not name at first sight. */
-    private final Map<String, long[]> nameRetries = new HashMap<>();
 
-    public ContainerRegistry(ProcReader proc, ContainerMetadata metadata, CgroupIdIndex cgroupIds) {
+    /** /proc start times have USER_HZ (10 ms) resolution; a reused pid started much later. */
+    private static final long SAME_START_TOLERANCE_NS = 30_000_000L;
+    private final LongUnaryOperator bootToMono;
+
+    /**
+     * @param bootToMono converts /proc's CLOCK_BOOTTIME start times to the events' CLOCK_MONOTONIC,
+     *                   to check that /proc/PID is still the process an event is about
+     */
+    public ContainerRegistry(ProcReader proc, ContainerMetadata metadata, CgroupIdIndex cgroupIds,
+                             LongUnaryOperator bootToMono) {
         this.proc = proc;
         this.metadata = metadata;
         this.cgroupIds = cgroupIds;
+        this.bootToMono = bootToMono;
     }
 
     /** The event with the container of its process, tracking container starts and stops. */
     public TracedEvent enrich(TracedEvent t) {
         Event e = t.event();
         ProcessInfo p = t.process();
-        ContainerInfo c = switch (e) {
+        KnownContainer c = switch (e) {
             case SnapshotEvent s -> track(s.process().pid(), resolve(s.process()), e.timeNs());
             case ForkEvent f -> f.isThread() ? byPid.get(f.parent().pid())
                     : track(f.childPid(), byPid.get(f.parent().pid()), e.timeNs());
@@ -67,7 +78,7 @@ public final class ContainerRegistry {
             case ExitEvent x -> x.task().isThread() ? byPid.get(x.task().pid()) : untrack(x.task().pid(), e.timeNs());
             default -> p == null ? null : byPid.get(p.pid());
         };
-        return c == null ? t : t.withContainer(c);
+        return c == null ? t : t.withContainer(c.info);
     }
 
     /** Container start/stop events derived since the last call, in order. */
@@ -85,37 +96,59 @@ public final class ContainerRegistry {
      * cgroup id and the task is in its host pid namespace (nspid == pid), a cgroup seen before
      * answers without touching /proc; otherwise /proc is read again and the answer learned.
      */
-    private ContainerInfo atExec(ExecEvent x, ProcessInfo p) {
+    private KnownContainer atExec(ExecEvent x, ProcessInfo p) {
         Task task = x.task();
         long cg = task.cgroupId();
         boolean hostPidNs = task.nsPid() != Task.UNKNOWN && task.nsPid() == task.pid();
         if (cg != 0) {
-            ContainerInfo known = byCgroupId.get(cg);
+            KnownContainer known = byCgroupId.get(cg);
             if (known != null && (known != HOST || hostPidNs)) {
                 return known == HOST ? null : known;
             }
         }
-        ContainerInfo c;
-        Optional<String> exact = cg != 0 ? cgroupIds.path(cg) : Optional.empty();
-        if (exact.isPresent() && task.pidNs() != 0) {
+        KnownContainer c;
+        Optional<String> path = cg != 0 ? cgroupIds.path(cg) : Optional.empty();
+        if (path.isPresent() && task.pidNs() != 0) {
             // The kernel's own facts for this very task: no /proc read, nothing stale.
-            c = resolve(exact.get(), task.pidNs(), hostPidNs ? 1 : 2);
+            c = resolve(path.get(), task.pidNs(), hostPidNs ? 1 : 2);
         } else if (cg != 0 && task.pidNs() != 0 && proc.cgroup(task.pid()).isEmpty()) {
             // Gone before /proc could be read: the cgroup may be newer than the last walk; walk again.
-            Optional<String> late = cgroupIds.path(cg, true);
-            c = late.isPresent() ? resolve(late.get(), task.pidNs(), hostPidNs ? 1 : 2) : byPid.get(task.pid());
+            path = cgroupIds.path(cg, true);
+            c = path.isPresent() ? resolve(path.get(), task.pidNs(), hostPidNs ? 1 : 2) : byPid.get(task.pid());
         } else {
+            path = Optional.empty();
             c = readAtExec(x, p);
         }
-        if (cg != 0 && (c != null || hostPidNs)) {
-            byCgroupId.put(cg, c == null ? HOST : c);
+        if (cg != 0 && path.isPresent()) {
+            learn(cg, path.get(), c, hostPidNs);
         }
         return c;
     }
 
-    private ContainerInfo readAtExec(ExecEvent x, ProcessInfo p) {
+    /**
+     * Remembers what a cgroup id means, but only what the cgroup itself says: a container its path
+     * names, or the host for a host process in a cgroup that names none. A process placed by its pid
+     * namespace (nsenter, a debug shell) sits in a host cgroup; learning that cgroup as the container
+     * would put every later host process of that cgroup into it.
+     */
+    private void learn(long cg, String path, KnownContainer c, boolean hostPidNs) {
+        Optional<CgroupRef> ref = CgroupParser.parse(path);
+        if (c != null && ref.isPresent() && ref.get().id().equals(c.info.id())) {
+            byCgroupId.put(cg, c);
+            c.cgroupIds.add(cg);
+        } else if (c == null && ref.isEmpty() && hostPidNs) {
+            byCgroupId.put(cg, HOST);
+        }
+    }
+
+    private KnownContainer readAtExec(ExecEvent x, ProcessInfo p) {
         int pid = x.task().pid();
-        Optional<String> fresh = proc.cgroup(pid).map(CgroupPath::choose);
+        // Read only while /proc/PID is still this process: pid_max is small and the pipeline can lag a
+        // storm, so the pid may already be another process's, with another cgroup.
+        Optional<String> fresh = sameProcess(pid, p) ? proc.cgroup(pid).map(CgroupPath::choose) : Optional.empty();
+        if (fresh.isPresent() && !sameProcess(pid, p)) {
+            fresh = Optional.empty();
+        }
         if (fresh.isEmpty()) {
             return byPid.get(pid); // gone before /proc could be read: keep what it inherited at fork
         }
@@ -124,21 +157,29 @@ public final class ContainerRegistry {
                 : proc.namespaceInode(pid, "pid").orElse(p == null ? 0L : p.pidNamespace());
         int nsDepth = x.task().nsPid() != Task.UNKNOWN && x.task().nsPid() != pid ? 2
                 : proc.status(pid).map(s -> s.nsPids().size()).orElse(p == null ? 1 : Math.max(1, p.nsPids().size()));
-        ContainerInfo c = resolve(cgroup, pidNs, nsDepth);
+        KnownContainer c = resolve(cgroup, pidNs, nsDepth);
         return c != null ? c : byPid.get(pid);
     }
 
-    private ContainerInfo resolve(ProcessInfo p) {
+    private boolean sameProcess(int pid, ProcessInfo p) {
+        if (p == null || p.startNs() <= 0) {
+            return true; // nothing to compare with: the event itself is the only fact
+        }
+        return proc.stat(pid).filter(st -> Math.abs(bootToMono.applyAsLong(st.startBootNs()) - p.startNs())
+                <= SAME_START_TOLERANCE_NS).isPresent();
+    }
+
+    private KnownContainer resolve(ProcessInfo p) {
         return resolve(p.cgroup(), p.pidNamespace(), Math.max(1, p.nsPids().size()));
     }
 
     /** cgroup path first, then a known pid namespace, then a container of its own when nested in a pid namespace. */
-    ContainerInfo resolve(String cgroup, long pidNs, int nsDepth) {
+    KnownContainer resolve(String cgroup, long pidNs, int nsDepth) {
         Optional<CgroupRef> ref = CgroupParser.parse(cgroup);
         if (ref.isPresent()) {
-            ContainerInfo c = info(ref.get(), cgroup);
-            if (pidNs != 0 && nsDepth > 1) {
-                byPidNs.putIfAbsent(pidNs, c);
+            KnownContainer c = known(ref.get(), cgroup);
+            if (pidNs != 0 && nsDepth > 1 && byPidNs.putIfAbsent(pidNs, c) == null) {
+                c.pidNamespaces.add(pidNs);
             }
             return c;
         }
@@ -148,9 +189,10 @@ public final class ContainerRegistry {
         if (nsDepth > 1 && pidNs != 0) {
             String name = cgroup == null || cgroup.equals("/") ? null : Path.of(cgroup).getFileName().toString();
             String id = name != null ? name : "pidns-" + pidNs;
-            ContainerInfo c = byId.computeIfAbsent(id, k -> new ContainerInfo(k, name, null, directRuntime(k), Map.of(),
-                    null, cgroup));
+            KnownContainer c = byId.computeIfAbsent(id, k -> new KnownContainer(new ContainerInfo(k, name, null,
+                    directRuntime(k), Map.of(), null, cgroup)));
             byPidNs.put(pidNs, c);
+            c.pidNamespaces.add(pidNs);
             return c;
         }
         return null;
@@ -158,99 +200,120 @@ public final class ContainerRegistry {
 
     /** runc and crun used directly keep their state under /run/<runtime>/<id>. */
     private static String directRuntime(String id) {
-        if (Files.isDirectory(Path.of("/run/runc", id))) {
-            return "runc";
+        for (ContainerRuntime r : List.of(ContainerRuntime.RUNC, ContainerRuntime.CRUN)) {
+            if (Files.isDirectory(Path.of("/run", r.id(), id))) {
+                return r.id();
+            }
         }
-        if (Files.isDirectory(Path.of("/run/crun", id))) {
-            return "crun";
-        }
-        return "unknown";
+        return ContainerRuntime.UNKNOWN.id();
     }
 
-    private ContainerInfo info(CgroupRef ref, String cgroup) {
-        ContainerInfo known = byId.get(ref.id());
-        if (known != null && (known.name() != null || !retryDue(ref.id()))) {
-            return known;
+    /**
+     * The holder of the container a cgroup names. The id is the kernel's fact (the cgroup's); the
+     * runtime only adds name, image and labels, asked when first seen and again on later sightings
+     * while it has no name (the runtime may not know a container it is still creating).
+     */
+    private KnownContainer known(CgroupRef ref, String cgroup) {
+        KnownContainer k = byId.get(ref.id());
+        if (k != null && (k.info.name() != null || !k.retryDue())) {
+            return k;
         }
-        ContainerInfo parent = ref.parent() == null ? null : info(ref.parent(), null);
+        ContainerInfo parent = ref.parent() == null ? null : known(ref.parent(), null).info;
         ContainerMeta meta = metadata.lookup(ref).orElse(null);
         Map<String, String> labels = new HashMap<>(meta == null ? Map.of() : meta.labels());
         if (ref.podUid() != null) {
             labels.putIfAbsent("io.kubernetes.pod.uid", ref.podUid());
         }
-        // The id is the kernel's fact (the cgroup's); the runtime only adds name, image and labels.
         ContainerInfo c = new ContainerInfo(ref.id(), meta == null ? null : meta.name(),
                 meta == null ? null : meta.image(), ref.runtime(), labels, parent, cgroup);
-        if (known != null && c.name() == null) {
-            return known;
+        if (k == null) {
+            k = new KnownContainer(c);
+            byId.put(ref.id(), k);
+        } else if (c.name() != null) {
+            k.info = c; // named at last: every index already points here
         }
-        if (known != null) {
-            // Named at last: later events carry the name; processes already attributed follow.
-            byPid.replaceAll((pid, old) -> old == known ? c : old);
-            byPidNs.replaceAll((ns, old) -> old == known ? c : old);
-        }
-        byId.put(ref.id(), c);
-        return c;
+        return k;
     }
 
-    /**
-     * A container first seen while the runtime was still creating it may not be known to the
-     * runtime's API yet: ask again on later sightings, at most every {@value #NAME_RETRY_MS} ms and
-     * {@value #NAME_RETRIES} times.
-     */
-    private boolean retryDue(String id) {
-        long now = System.currentTimeMillis();
-        long[] state = nameRetries.computeIfAbsent(id, k -> new long[] {0, now});
-        if (state[0] >= NAME_RETRIES || now - state[1] < NAME_RETRY_MS) {
-            return false;
+    /** One container as the registry knows it, shared by every index. */
+    private static final class KnownContainer {
+        ContainerInfo info;
+        int processes;
+        final java.util.Set<Long> pidNamespaces = new java.util.HashSet<>(2);
+        final java.util.Set<Long> cgroupIds = new java.util.HashSet<>(2);
+        int nameTries;
+        long lastNameTryMs = System.currentTimeMillis();
+
+        KnownContainer(ContainerInfo info) {
+            this.info = info;
         }
-        state[0]++;
-        state[1] = now;
-        return true;
+
+        /**
+         * A container first seen while the runtime was still creating it may not be known to the
+         * runtime's API yet: ask again on later sightings, at most every {@value #NAME_RETRY_MS} ms
+         * and {@value #NAME_RETRIES} times.
+         */
+        boolean retryDue() {
+            long now = System.currentTimeMillis();
+            if (nameTries >= NAME_RETRIES || now - lastNameTryMs < NAME_RETRY_MS) {
+                return false;
+            }
+            nameTries++;
+            lastNameTryMs = now;
+            return true;
+        }
     }
 
-    private ContainerInfo track(int pid, ContainerInfo c, long timeNs) {
-        ContainerInfo old = byPid.put(pid, c);
+    private KnownContainer track(int pid, KnownContainer c, long timeNs) {
+        KnownContainer old = byPid.put(pid, c);
         if (old == c) {
             return c;
         }
         if (old != null) {
             release(old, timeNs);
         }
-        if (c != null && liveCount.merge(c.id(), 1, Integer::sum) == 1) {
-            pending.add(TracedEvent.bare(new ContainerEvent(timeNs, ContainerEvent.Kind.START, c)));
+        if (c != null && c.processes++ == 0) {
+            live.put(c.info.id(), c);
+            pending.add(TracedEvent.bare(new ContainerEvent(timeNs, ContainerEvent.Kind.START, c.info)));
         }
         return c;
     }
 
-    private ContainerInfo untrack(int pid, long timeNs) {
-        ContainerInfo c = byPid.remove(pid);
+    private KnownContainer untrack(int pid, long timeNs) {
+        KnownContainer c = byPid.remove(pid);
         if (c != null) {
             release(c, timeNs);
         }
         return c;
     }
 
-    private void release(ContainerInfo c, long timeNs) {
-        Integer left = liveCount.merge(c.id(), -1, Integer::sum);
-        if (left != null && left <= 0) {
-            liveCount.remove(c.id());
+    private void release(KnownContainer c, long timeNs) {
+        if (--c.processes <= 0) {
+            c.processes = 0;
+            live.remove(c.info.id());
             // Its pid namespace and cgroup die with it, and the kernel reuses their inode numbers:
-            // forget them so a later container or host process is not taken for this one.
-            byPidNs.values().removeIf(x -> x == c);
-            byCgroupId.values().removeIf(x -> x == c);
-            pending.add(TracedEvent.bare(new ContainerEvent(timeNs, ContainerEvent.Kind.STOP, c)));
+            // forget them so a later container or host process is not taken for this one. The holder
+            // goes too, so memory follows the containers alive, not every container ever seen.
+            c.pidNamespaces.forEach(ns -> byPidNs.remove(ns, c));
+            c.cgroupIds.forEach(id -> byCgroupId.remove(id, c));
+            byId.remove(c.info.id(), c);
+            pending.add(TracedEvent.bare(new ContainerEvent(timeNs, ContainerEvent.Kind.STOP, c.info)));
         }
     }
 
     /** The container a live pid is attributed to, or null on the host. */
     public ContainerInfo containerOf(int pid) {
-        return byPid.get(pid);
+        KnownContainer c = byPid.get(pid);
+        return c == null ? null : c.info;
     }
 
     /** Containers with live processes now. */
     public List<ContainerInfo> live() {
-        return liveCount.keySet().stream().map(id -> byPid.values().stream().filter(c -> c != null && c.id().equals(id))
-                .findFirst().orElse(null)).filter(java.util.Objects::nonNull).toList();
+        return live.values().stream().map(c -> c.info).toList();
+    }
+
+    /** Containers known (live, or seen and not yet stopped); for memory-bound tests and stats. */
+    public int knownContainers() {
+        return byId.size();
     }
 }

@@ -37,7 +37,7 @@ public final class Pipeline implements AutoCloseable {
     private final StateStage state;
     private final List<Enricher> enrichers;
     private final Predicate<TracedEvent> filter;
-    private final List<Sink> sinks;
+    private final SinkSet sinks;
     /** Events, or List<Event> batches (at most {@link #MAX_BATCH} each), in source order. */
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -54,7 +54,7 @@ public final class Pipeline implements AutoCloseable {
         this.state = state;
         this.enrichers = List.copyOf(enrichers);
         this.filter = filter;
-        this.sinks = List.copyOf(sinks);
+        this.sinks = new SinkSet(sinks);
     }
 
     /** Runs on the pipeline thread for every event that passed the filter, before the sinks. */
@@ -84,9 +84,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** Begins the sinks, starts the pipeline thread, then the source (which may throw if unavailable). */
     public void start() throws SourceUnavailableException, java.io.IOException {
-        for (Sink s : sinks) {
-            s.begin();
-        }
+        sinks.begin();
         thread = Thread.ofPlatform().name("boxtrace-pipeline").daemon(true).start(this::run);
         source.start(new SourceSink() {
             @Override
@@ -222,25 +220,11 @@ public final class Pipeline implements AutoCloseable {
             return;
         }
         observer.accept(t);
-        for (Sink s : sinks) {
-            try {
-                s.accept(t);
-            } catch (java.io.IOException | RuntimeException ex) {
-                counters.sinkErrors++;
-                counters.lastSinkError = ex;
-            }
-        }
+        sinks.accept(t);
     }
 
     private void flushSinks() {
-        for (Sink s : sinks) {
-            try {
-                s.flush();
-            } catch (java.io.IOException | RuntimeException ex) {
-                counters.sinkErrors++;
-                counters.lastSinkError = ex;
-            }
-        }
+        sinks.flush();
     }
 
     /**
@@ -256,18 +240,7 @@ public final class Pipeline implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         PipelineStats stats = stats();
-        java.io.IOException first = null;
-        for (Sink s : sinks) {
-            try {
-                s.end(stats);
-                s.close();
-            } catch (java.io.IOException ex) {
-                first = first == null ? ex : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        sinks.end(stats);
         return stats;
     }
 
@@ -284,12 +257,12 @@ public final class Pipeline implements AutoCloseable {
     public PipelineStats stats() {
         SourceStats s = source.stats();
         return new PipelineStats(counters.events, Math.max(counters.lost, s.lost()), s.argvMissed(),
-                counters.sinkErrors, counters.enrichErrors, counters.heals);
+                sinks.errors(), counters.enrichErrors, counters.heals);
     }
 
     /** The last exception a sink threw, for the end-of-run message, or null. */
     public Exception lastSinkError() {
-        return counters.lastSinkError;
+        return sinks.lastError();
     }
 
     @Override
@@ -304,9 +277,7 @@ public final class Pipeline implements AutoCloseable {
     private static final class PipelineCounters {
         volatile long events;
         volatile long lost;
-        volatile long sinkErrors;
         volatile long enrichErrors;
         volatile long heals;
-        volatile Exception lastSinkError;
     }
 }

@@ -1,5 +1,7 @@
 package io.boxtrace.analysis.build;
 
+import io.boxtrace.container.ContainerRuntime;
+
 import io.boxtrace.event.Clock;
 import io.boxtrace.event.ContainerInfo;
 import io.boxtrace.event.ExecEvent;
@@ -25,8 +27,6 @@ import java.util.function.Consumer;
  * <p>Pipeline thread only; profiles are handed to the callback on that thread.
  */
 public final class BuildAttach implements Sink {
-
-    private static final Set<String> CLIENTS = Set.of("docker", "podman", "buildah");
 
     private final Clock clock;
     private final Consumer<BuildProfile> onProfile;
@@ -55,11 +55,7 @@ public final class BuildAttach implements Sink {
     }
 
     static boolean isBuildClient(List<String> args) {
-        if (args.isEmpty()) {
-            return false;
-        }
-        String prog = args.getFirst().substring(args.getFirst().lastIndexOf('/') + 1);
-        return CLIENTS.contains(prog) && (args.contains("build") || args.contains("bud"));
+        return ContainerRuntime.isBuildCommand(args);
     }
 
     @Override
@@ -93,17 +89,12 @@ public final class BuildAttach implements Sink {
     /** Podman's build containers are its client's descendants: every analysis sees them and keeps its own. */
     private static boolean isPodmanChild(TracedEvent t) {
         ContainerInfo c = t.container();
-        return c != null && "podman".equals(c.runtime());
+        return c != null && ContainerRuntime.of(c.runtime()) == ContainerRuntime.PODMAN;
     }
 
     private static String containerId(TracedEvent t) {
         ContainerInfo c = t.container();
-        String cgroup = c != null && c.cgroup() != null ? c.cgroup() : t.process() == null ? null : t.process().cgroup();
-        BuildCgroups.Match m = BuildCgroups.classify(cgroup);
-        if (m != null) {
-            return m.id();
-        }
-        return c != null && (c.runtime().equals("docker") || c.runtime().equals("buildkit")) ? c.id() : null;
+        return c != null && ContainerRuntime.of(c.runtime()).buildsImages() ? c.id() : null;
     }
 
     private void finish(Active a, ExitEvent exit) {

@@ -1,5 +1,6 @@
 package io.boxtrace.analysis.build;
 
+import io.boxtrace.container.ContainerRuntime;
 import io.boxtrace.event.ContainerEvent;
 import io.boxtrace.event.ContainerInfo;
 import io.boxtrace.event.ExecEvent;
@@ -23,8 +24,8 @@ import java.util.Set;
  * Collects, from the traced event stream, every process that runs in a build container, grouped by
  * that container: fork and exit times (CLOCK_MONOTONIC ns from the kernel), each exec'd program
  * with its argv (and whether the argv was lost), exit codes. A process belongs to a container by
- * its cgroup (the event's {@link ContainerInfo}, else {@link BuildCgroups} on the process's cgroup
- * path) or, when its cgroup is not yet known, by being forked by a process of that container.
+ * its cgroup (the event's {@link ContainerInfo}, from the container registry) or, when its cgroup is
+ * not yet known, by being forked by a process of that container.
  * Command text is never used to decide where a process belongs.
  *
  * <p>It also follows the descendants of the build client (the {@code docker}/{@code podman}
@@ -33,8 +34,6 @@ import java.util.Set;
  * <p>Called on the pipeline thread only; read {@link #containers()} after the pipeline stopped.
  */
 public final class BuildProfileAnalysis implements Sink {
-
-    private static final Set<String> BUILD_RUNTIMES = Set.of("docker", "buildkit", "podman");
 
     private final Map<ProcessKey, TracedProcess> processes = new HashMap<>();
     private final Map<String, ContainerActivity> containers = new LinkedHashMap<>();
@@ -180,20 +179,13 @@ public final class BuildProfileAnalysis implements Sink {
                 c.cgroup() != null ? c.cgroup() : t.process() == null ? null : t.process().cgroup()));
     }
 
-    /** The build container of the event's process: the enricher's answer for build runtimes, else the cgroup's. */
+    /**
+     * The build container of the event's process, as the container registry attributed it (the one
+     * attribution engine); only runtimes that run image builds in containers of their own count.
+     */
     private static ContainerInfo buildContainer(TracedEvent t) {
         ContainerInfo c = t.container();
-        String cgroup = c != null && c.cgroup() != null ? c.cgroup() : t.process() == null ? null : t.process().cgroup();
-        BuildCgroups.Match m = BuildCgroups.classify(cgroup);
-        if (m != null) {
-            // Prefer the enricher's id when it names the same container (full id), else the cgroup's.
-            String id = c != null && c.id().startsWith(m.id()) ? c.id() : m.id();
-            return new ContainerInfo(id, c == null ? null : c.name(), null, m.runtime(), null, null, cgroup);
-        }
-        if (c != null && BUILD_RUNTIMES.contains(c.runtime())) {
-            return c;
-        }
-        return null;
+        return c != null && ContainerRuntime.of(c.runtime()).buildsImages() ? c : null;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.boxtrace.analysis.build;
 
+import io.boxtrace.container.ContainerRuntime;
+
 import io.boxtrace.analysis.build.StepProfile.Attribution;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,7 +88,7 @@ public final class BuildProfileAssembler {
         if (s.containerId() == null) {
             return null;
         }
-        return all.stream().filter(c -> c.runtime.equals("docker") && c.id.startsWith(s.containerId()))
+        return all.stream().filter(c -> ContainerRuntime.of(c.runtime) == ContainerRuntime.DOCKER && c.id.startsWith(s.containerId()))
                 .findFirst().orElse(null);
     }
 
@@ -94,7 +96,7 @@ public final class BuildProfileAssembler {
         if (!s.isRun()) {
             return null;
         }
-        return candidates(s, all, used).stream().filter(c -> c.runtime.equals("podman") && c.descendsFromClient)
+        return candidates(s, all, used).stream().filter(c -> ContainerRuntime.of(c.runtime) == ContainerRuntime.PODMAN && c.descendsFromClient)
                 .min(Comparator.comparingLong(ContainerActivity::firstStartNs)).orElse(null);
     }
 
@@ -117,7 +119,7 @@ public final class BuildProfileAssembler {
         if (!s.isRun()) {
             return Choice.NONE;
         }
-        List<ContainerActivity> fit = candidates(s, all, used).stream().filter(c -> c.runtime.equals("buildkit")).toList();
+        List<ContainerActivity> fit = candidates(s, all, used).stream().filter(c -> ContainerRuntime.of(c.runtime) == ContainerRuntime.BUILDKIT).toList();
         if (fit.size() <= 1) {
             return Choice.of(fit.isEmpty() ? null : fit.getFirst(), Attribution.TIMING);
         }

@@ -1,5 +1,7 @@
 package io.boxtrace.analysis.startup;
 
+import io.boxtrace.container.ContainerRuntime;
+
 import io.boxtrace.event.ContainerInfo;
 import io.boxtrace.event.Event;
 import io.boxtrace.event.ExecEvent;
@@ -32,8 +34,6 @@ import java.util.Set;
 public final class StartupAnalysis implements Sink {
 
     static final int MAX_EVENTS = 500_000;
-    private static final Set<String> RUNTIMES = Set.of("runc", "crun", "containerd-shim", "containerd-shim-runc-v2",
-            "conmon", "runc:[0:PARENT]", "runc:[1:CHILD]", "runc:[2:INIT]", "exe");
 
     private final List<TracedEvent> events = new ArrayList<>();
     private volatile int clientPid = -1;
@@ -137,7 +137,7 @@ public final class StartupAnalysis implements Sink {
             ContainerInfo c = t.event() instanceof io.boxtrace.event.ContainerEvent ce ? ce.container() : t.container();
             // Not the client's own container (a client run inside one); podman's containers are the
             // client's descendants (podman -> conmon -> runc), so the rest of its subtree counts.
-            if (c != null && (build || !c.runtime().equals("buildkit"))
+            if (c != null && (build || ContainerRuntime.of(c.runtime()) != ContainerRuntime.BUILDKIT)
                     && (t.process() == null || t.process().pid() != clientPid)) {
                 seen.put(c.id(), c); // the latest version: names can arrive after the first sighting
             }
@@ -172,7 +172,7 @@ public final class StartupAnalysis implements Sink {
                 }
             }
         }
-        return seen.values().stream().filter(c -> !c.runtime().equals("buildkit")).findFirst().orElse(null);
+        return seen.values().stream().filter(c -> ContainerRuntime.of(c.runtime()) != ContainerRuntime.BUILDKIT).findFirst().orElse(null);
     }
 
     private static boolean isRuntimeExec(ExecEvent x) {
@@ -198,7 +198,7 @@ public final class StartupAnalysis implements Sink {
             }
             if (e instanceof ExecEvent x && container != null && !x.failed()) {
                 String comm = x.task().comm() == null ? "" : x.task().comm();
-                boolean runtime = RUNTIMES.contains(comm) || (x.filename() != null && RUNTIMES.contains(
+                boolean runtime = isScaffolding(comm) || (x.filename() != null && isScaffolding(
                         x.filename().substring(x.filename().lastIndexOf('/') + 1)));
                 if (runtime && x.args().stream().anyMatch(a -> a.contains(container.id())
                         || (container.name() != null && a.equals(container.name())))) {
@@ -214,7 +214,12 @@ public final class StartupAnalysis implements Sink {
     }
 
     private static boolean isDaemon(String comm) {
-        return comm != null && (comm.equals("dockerd") || comm.equals("containerd") || comm.equals("systemd"));
+        return ContainerRuntime.isDaemonName(comm);
+    }
+
+    /** runc re-executes itself from a sealed copy whose comm is "exe" until it execs the user's program. */
+    private static boolean isScaffolding(String name) {
+        return ContainerRuntime.isScaffoldingName(name) || "exe".equals(name);
     }
 
     private List<StartupReport.Proc> processes(Set<Integer> involved, ContainerInfo container) {
@@ -287,14 +292,11 @@ public final class StartupAnalysis implements Sink {
 
     static String runtimeOf(List<String> command) {
         for (String a : command) {
-            String base = a.substring(a.lastIndexOf('/') + 1);
-            switch (base) {
-                case "docker", "podman", "runc", "crun", "nerdctl" -> {
-                    return base;
-                }
-                default -> { }
+            String base = ContainerRuntime.baseName(a);
+            if (ContainerRuntime.ofClient(base).isPresent()) {
+                return base;
             }
         }
-        return "unknown";
+        return ContainerRuntime.UNKNOWN.id();
     }
 }

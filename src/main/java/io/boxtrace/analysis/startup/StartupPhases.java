@@ -1,5 +1,7 @@
 package io.boxtrace.analysis.startup;
 
+import io.boxtrace.container.ContainerRuntime;
+
 import io.boxtrace.event.ContainerInfo;
 import io.boxtrace.event.ExecEvent;
 import io.boxtrace.event.ExitEvent;
@@ -24,8 +26,6 @@ import java.util.Set;
  */
 final class StartupPhases {
 
-    private static final Set<String> RUNTIME_BINARIES = Set.of("runc", "crun", "conmon", "containerd-shim-runc-v2",
-            "containerd-shim");
 
     private final List<TracedEvent> events;
     private final Set<Integer> involved;
@@ -75,7 +75,7 @@ final class StartupPhases {
                     String base = x.filename() == null ? "" : x.filename().substring(x.filename().lastIndexOf('/') + 1);
                     String argv0 = x.args().isEmpty() ? "" : x.args().getFirst();
                     argv0 = argv0.substring(argv0.lastIndexOf('/') + 1);
-                    boolean isRuntime = RUNTIME_BINARIES.contains(base) || RUNTIME_BINARIES.contains(argv0);
+                    boolean isRuntime = ContainerRuntime.isScaffoldingName(base) || ContainerRuntime.isScaffoldingName(argv0);
                     // The runtime is reached when a shim starts or runc/crun is asked to create, run or exec
                     // (podman runs runc itself, so this may be the client's own descendant; probes such as
                     // "conmon --version" do not count).

@@ -1,5 +1,7 @@
 package io.boxtrace.analysis.tree;
 
+import io.boxtrace.container.ContainerRuntime;
+
 import io.boxtrace.event.ContainerInfo;
 import io.boxtrace.event.ProcessInfo;
 import java.util.ArrayList;
@@ -88,8 +90,6 @@ public final class ContainerTree {
 
     /** Engines are not one container's scaffolding: stop the chain at them. */
     private static boolean isDaemon(ProcessInfo p) {
-        String c = p.comm() == null ? "" : p.comm();
-        return c.equals("dockerd") || c.equals("containerd") || c.equals("podman") || c.equals("systemd")
-                || c.equals("buildkitd") || c.equals("kubelet") || c.equals("crio");
+        return ContainerRuntime.isDaemonName(p.comm());
     }
 }

@@ -1,5 +1,7 @@
 package io.boxtrace.analysis.build;
 
+import io.boxtrace.container.CgroupParser;
+
 import io.boxtrace.event.ContainerInfo;
 import io.boxtrace.event.ExecEvent;
 import io.boxtrace.event.ExitEvent;
@@ -23,8 +25,6 @@ final class BuildEvents {
 
     private final Map<Integer, ProcessInfo> table = new HashMap<>();
     private final BuildProfileAnalysis analysis;
-    /** When set, the enricher's view: the container for a cgroup (null: let the analysis classify). */
-    private boolean enrich = true;
 
     BuildEvents(BuildProfileAnalysis analysis) {
         this.analysis = analysis;
@@ -32,11 +32,6 @@ final class BuildEvents {
 
     static long at(double ms) {
         return T0 + Math.round(ms * 1_000_000);
-    }
-
-    BuildEvents withoutEnricher() {
-        enrich = false;
-        return this;
     }
 
     /** A process that exists before the build (dockerd, the shell that runs docker build). */
@@ -90,11 +85,9 @@ final class BuildEvents {
     }
 
     private ContainerInfo container(String cgroup) {
-        if (!enrich) {
-            return null;
-        }
-        BuildCgroups.Match m = BuildCgroups.classify(cgroup);
-        return m == null ? null : new ContainerInfo(m.id(), null, null, m.runtime(), Map.of(), null, cgroup);
+        // What the container registry gives a process in this cgroup.
+        return CgroupParser.parse(cgroup).map(r -> new ContainerInfo(r.id(), null, null, r.runtime(), Map.of(), null, cgroup))
+                .orElse(null);
     }
 
     private static Task task(ProcessInfo p) {

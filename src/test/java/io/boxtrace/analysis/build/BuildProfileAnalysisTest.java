@@ -288,7 +288,6 @@ class BuildProfileAnalysisTest {
 
     @Test
     void unrecognisedOutputStillProfilesEachContainerAndLostArgvIsSaid() {
-        ev.withoutEnricher(); // the analysis classifies the cgroup itself
         ev.existing(3327, 1, "dockerd", "/");
         BuildOutputParser out = BuildOutputParser.detecting();
         out.accept(at(0), "[+] Building 1.0s (5/5) FINISHED");

@@ -1,0 +1,87 @@
+package io.boxtrace.pipeline;
+
+import io.boxtrace.event.TracedEvent;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The outputs of one run, each isolated from the others and from one bad event: an exception
+ * while writing one event is counted and that event is skipped for that sink only, the loop goes on
+ * (JFR's dispatcher does the same); {@code Error}s propagate. Used by the live pipeline and by every
+ * command that reads a recording, so both keep the same promise.
+ *
+ * <p>Not thread-safe: one owner thread (the pipeline thread, or the reading command's thread).
+ */
+public final class SinkSet {
+
+    private final List<Sink> sinks;
+    private volatile long errors;
+    private volatile Exception lastError;
+
+    public SinkSet(List<Sink> sinks) {
+        this.sinks = List.copyOf(sinks);
+    }
+
+    /** Begins every sink; an output that cannot be opened ends the run. */
+    public void begin() throws IOException {
+        for (Sink s : sinks) {
+            s.begin();
+        }
+    }
+
+    public void accept(TracedEvent t) {
+        for (Sink s : sinks) {
+            try {
+                s.accept(t);
+            } catch (IOException | RuntimeException ex) {
+                count(ex);
+            }
+        }
+    }
+
+    public void flush() {
+        for (Sink s : sinks) {
+            try {
+                s.flush();
+            } catch (IOException | RuntimeException ex) {
+                count(ex);
+            }
+        }
+    }
+
+    /** Ends and closes every sink with the final counters; the first I/O error is rethrown after all are closed. */
+    public void end(PipelineStats stats) throws IOException {
+        IOException first = null;
+        for (Sink s : sinks) {
+            try {
+                s.end(stats);
+            } catch (IOException ex) {
+                first = first == null ? ex : first;
+            } finally {
+                try {
+                    s.close();
+                } catch (IOException ex) {
+                    first = first == null ? ex : first;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private void count(Exception ex) {
+        errors++;
+        lastError = ex;
+    }
+
+    /** Events a sink could not write (each skipped for that sink only). */
+    public long errors() {
+        return errors;
+    }
+
+    /** The last exception a sink threw, for the end-of-run message, or null. */
+    public Exception lastError() {
+        return lastError;
+    }
+}
