@@ -20,7 +20,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -185,34 +184,15 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
     }
 
     /**
-     * Runs until SIGTERM or SIGINT, then stops the source, drains, flushes every output and returns 0.
-     * The signals are taken from the JVM's default handling (which would exit 143/130 through
-     * shutdown hooks) so the agent can end with 0 as service managers expect of a clean stop; a
-     * second signal while stopping exits at once.
+     * Runs until SIGTERM or SIGINT (the session's {@link Interruption}), then stops the source, drains,
+     * flushes every output and returns 0, as service managers expect of a clean stop; 1 when the
+     * source died on its own.
      */
     private int runUntilStopped(TraceSession session, AgentOutputs outputs, PrintWriter err) {
-        CountDownLatch stopRequested = new CountDownLatch(1);
-        for (String sig : new String[] {"TERM", "INT"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> {
-                if (stopRequested.getCount() == 0) {
-                    Runtime.getRuntime().halt(128 + s.getNumber());
-                }
-                stopRequested.countDown();
-            });
-        }
         session.start();
         outputs.ready = true;
-        while (!session.pipeline().ended()) {
-            try {
-                if (stopRequested.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        boolean sourceDied = stopRequested.getCount() > 0;
+        session.interruption().await(() -> session.pipeline().ended(), Long.MAX_VALUE);
+        boolean sourceDied = !session.interruption().wasInterrupted();
         outputs.ready = false;
         PipelineStats stats = session.stop();
         outputs.close();
