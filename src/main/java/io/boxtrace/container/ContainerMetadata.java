@@ -21,6 +21,7 @@ public final class ContainerMetadata implements AutoCloseable {
     private final PrintWriter err;
     private final String command;
     private final Map<String, ContainerMeta> fromEvents = new ConcurrentHashMap<>();
+    private final CriAnnotations cri = CriAnnotations.host();
     private volatile boolean dockerDown;
     private Thread eventsThread;
 
@@ -58,6 +59,8 @@ public final class ContainerMetadata implements AutoCloseable {
         return switch (ContainerRuntime.of(ref.runtime())) {
             case DOCKER -> docker(ref.id());
             case PODMAN -> podman.lookup(ref.id());
+            // the CRI plugins' own record of the pod, in the OCI bundle on this node (no API server)
+            case KUBERNETES, CONTAINERD, CRIO -> cri.lookup(ref.id());
             default -> Optional.empty();
         };
     }
