@@ -1,15 +1,16 @@
 package io.boxtrace.cli;
 
 import io.boxtrace.container.ContainerRuntime;
-
-import io.boxtrace.render.html.BuildHtmlWriter;
+import io.boxtrace.render.html.HtmlWriter;
+import io.boxtrace.render.html.Pages;
 import io.boxtrace.analysis.build.BuildOutputParser;
 import io.boxtrace.analysis.build.BuildProfile;
 import io.boxtrace.analysis.build.BuildProfileAnalysis;
 import io.boxtrace.analysis.build.BuildProfileAssembler;
 import io.boxtrace.render.json.BuildProfileJson;
 import io.boxtrace.render.console.BuildProfileRenderer;
-import io.boxtrace.render.chrome.BuildTraceWriter;
+import io.boxtrace.analysis.timeline.BuildTimeline;
+import io.boxtrace.render.chrome.ChromeTraceWriter;
 import io.boxtrace.analysis.build.OutputTee;
 import io.boxtrace.event.ExitEvent;
 import io.boxtrace.render.console.Style;
@@ -209,8 +210,23 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
         System.out.flush();
         new BuildProfileRenderer(Style.forStdout()).render(profile, out);
         write(jsonFile, w -> BuildProfileJson.write(profile, w));
-        write(traceFile, w -> BuildTraceWriter.write(profile, w));
-        write(htmlFile, w -> BuildHtmlWriter.write(profile, w));
+        writeFile(traceFile, o -> ChromeTraceWriter.write(BuildTimeline.of(profile), o));
+        writeFile(htmlFile, o -> HtmlWriter.write(BuildTimeline.of(profile), Pages.build(profile), o));
+    }
+
+    private interface StreamOutput {
+        void to(java.io.OutputStream out) throws IOException;
+    }
+
+    private static void writeFile(Path file, StreamOutput o) {
+        if (file == null) {
+            return;
+        }
+        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(file))) {
+            o.to(out);
+        } catch (IOException e) {
+            throw BoxtraceException.runtime("cannot write " + file + ": " + TraceCommand.describe(e));
+        }
     }
 
     private interface Output {

@@ -4,7 +4,10 @@ import io.boxtrace.container.ContainerRuntime;
 
 import io.boxtrace.analysis.startup.StartupAnalysis;
 import io.boxtrace.analysis.startup.StartupReport;
-import io.boxtrace.render.console.StartupReportWriter;
+import io.boxtrace.analysis.timeline.StartupTimeline;
+import io.boxtrace.render.chrome.ChromeTraceWriter;
+import io.boxtrace.render.console.StartupReportText;
+import io.boxtrace.render.json.StartupReportJson;
 import io.boxtrace.render.console.Style;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,9 +75,9 @@ public final class RunCommand implements Callable<Integer> {
             session.stop();
             boolean seesNamespaces = session.source().name().equals("ebpf");
             report = analysis.report(command, seesNamespaces);
-            StartupReportWriter.text(report, spec.commandLine().getOut(), Style.forStdout());
-            write(json, StartupReportWriter.json(report, session.clock()));
-            write(trace, StartupReportWriter.chromeTrace(report));
+            StartupReportText.text(report, spec.commandLine().getOut(), Style.forStdout());
+            write(json, StartupReportJson.json(report, session.clock()));
+            writeTrace(report);
         }
         return status;
     }
@@ -84,9 +87,9 @@ public final class RunCommand implements Callable<Integer> {
         RecordingReplay.Result r = RecordingReplay.replay("boxtrace run", from, client, ContainerRuntime::isStartCommand, analysis::accept, spec.commandLine().getErr());
         analysis.client(r.clientPid());
         StartupReport report = analysis.report(r.clientArgs(), r.sawNamespaceOps());
-        StartupReportWriter.text(report, spec.commandLine().getOut(), Style.forStdout());
-        write(json, StartupReportWriter.json(report, r.header().clock()));
-        write(trace, StartupReportWriter.chromeTrace(report));
+        StartupReportText.text(report, spec.commandLine().getOut(), Style.forStdout());
+        write(json, StartupReportJson.json(report, r.header().clock()));
+        writeTrace(report);
         return ExitCode.OK.code();
     }
 
@@ -98,6 +101,17 @@ public final class RunCommand implements Callable<Integer> {
             Files.writeString(file, content + "\n");
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write " + file + ": " + TraceCommand.describe(e));
+        }
+    }
+
+    private void writeTrace(StartupReport report) {
+        if (trace == null) {
+            return;
+        }
+        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(trace))) {
+            ChromeTraceWriter.write(StartupTimeline.of(report), out);
+        } catch (IOException e) {
+            throw BoxtraceException.runtime("cannot write " + trace + ": " + TraceCommand.describe(e));
         }
     }
 

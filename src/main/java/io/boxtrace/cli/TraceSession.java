@@ -159,7 +159,8 @@ public final class TraceSession implements AutoCloseable {
     /**
      * Starts tracing and goes on until Ctrl-C/SIGTERM, the deadline (System.nanoTime; Long.MAX_VALUE
      * for none) or the source ending on its own; then stops, drains and reports. The one loop every
-     * command that traces "until stopped" uses. Returns the exit code: 0, or 1 when the source died.
+     * command that traces "until stopped" uses. Returns the exit code: 0 at the deadline, 128 + the signal
+     * when interrupted (130 for Ctrl-C), 1 when the source died.
      */
     public int runUntilInterrupted(long deadlineNanos) {
         if (pipeline == null) {
@@ -168,7 +169,11 @@ public final class TraceSession implements AutoCloseable {
         interruption.await(() -> pipeline.ended(), deadlineNanos);
         boolean sourceDied = !interruption.wasInterrupted() && pipeline.ended();
         reportSummary(stop());
-        return sourceDied ? ExitCode.RUNTIME_ERROR.code() : ExitCode.OK.code();
+        if (sourceDied) {
+            return ExitCode.RUNTIME_ERROR.code();
+        }
+        // Interrupted: 128 + the signal, as a shell reports a program that Ctrl-C or SIGTERM ended.
+        return interruption.wasInterrupted() ? 128 + interruption.signal() : ExitCode.OK.code();
     }
 
     /** One line on stderr with the run's counters, so loss is never silent. */

@@ -121,7 +121,7 @@ class ContainerIT {
                 "--enable-native-access=ALL-UNNAMED", "-jar", Path.of("target/boxtrace.jar").toAbsolutePath().toString(),
                 "trace", "--json", "-o", events.toString())).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("trace.log").toFile()).start();
-        Thread.sleep(3000);
+        awaitReady(tmp.resolve("trace.log"));
         String shortName = tag + "-short";
         cleanup.add(new String[] {"docker", "rm", "-f", shortName});
         sh("docker", "run", "--rm", "--name", shortName, IMAGE, "sh", "-c", "sleep 0.2; echo " + tag + "-inner");
@@ -193,7 +193,7 @@ class ContainerIT {
                 "--enable-native-access=ALL-UNNAMED", "-jar", Path.of("target/boxtrace.jar").toAbsolutePath().toString(),
                 "tree", "--watch")).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
-            Thread.sleep(3000);
+            awaitReady(out);
             String name = tag + "-watched";
             docker(name, "sleep", "300");
             long deadline = System.currentTimeMillis() + 10_000;
@@ -218,5 +218,16 @@ class ContainerIT {
             watch.destroy();
             watch.waitFor(20, TimeUnit.SECONDS);
         }
+    }
+
+    /** boxtrace says "using the ... source" once the source is attached; a loaded host may take seconds. */
+    static void awaitReady(Path log) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline
+                && !(Files.exists(log) && Files.readString(log).contains("using the"))) {
+            Thread.sleep(100);
+        }
+        assertThat(Files.readString(log)).as("boxtrace attached its source").contains("using the");
+        Thread.sleep(300);
     }
 }

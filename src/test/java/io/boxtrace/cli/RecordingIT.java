@@ -85,8 +85,11 @@ class RecordingIT {
         String tag = "bt-rec-" + UUID.randomUUID().toString().substring(0, 8);
         Path rec = tmp.resolve("run.jsonl");
         Path log = tmp.resolve("record.log");
+        // a recorded argv that tries to inject markup into the HTML report; the DOM must show it as text
+        String hostile = "</script><img src=x onerror=alert(1)><!--";
         Process p = start(log, "record", "-o", rec.toString(), "--", "sh", "-c",
-                "/bin/echo " + tag + " >/dev/null; (sleep 0.2; /bin/true " + tag + ") & /bin/ls /proc/self >/dev/null; wait; exit 3");
+                "/bin/echo " + tag + " >/dev/null; /bin/echo '" + hostile + "' >/dev/null; (sleep 0.2; /bin/true " + tag
+                        + ") & /bin/ls /proc/self >/dev/null; wait; exit 3");
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(Files.readString(log)).isEqualTo(3);
         List<TracedEvent> events = read(rec);
@@ -125,6 +128,14 @@ class RecordingIT {
                 html.toUri() + "#q=" + tag));
         assertThat(dom).contains("data-cmd=\"/bin/echo " + tag + "\"").contains("class=\"proc match\"")
                 .containsPattern("<rect [^>]*class=\"slice [^\"]*match\"").containsPattern("processes match");
+        // the DOM the browser built after running the page's script: the hostile argv is text in the
+        // tree and the timeline, and no element, attribute or comment came of it
+        org.jsoup.nodes.Document live = org.jsoup.Jsoup.parse(dom);
+        assertThat(live.select("img")).isEmpty();
+        assertThat(live.select("li.proc").eachAttr("data-cmd")).contains("/bin/echo " + hostile);
+        assertThat(live.select("li.proc span.cmd").eachText()).contains("/bin/echo " + hostile);
+        assertThat(live.select("[onerror]")).isEmpty();
+        assertThat(live.select("script")).hasSize(2);
         Path png = tmp.resolve("run.png");
         run(chromium(tmp.resolve("profile2"), "--virtual-time-budget=3000", "--window-size=1280,900",
                 "--screenshot=" + png, html.toUri().toString()));

@@ -71,7 +71,20 @@ class StartupIT {
         }
         assertThat(total).as("phases tile the start").isCloseTo(report.get("duration_ms").asDouble(),
                 org.assertj.core.data.Percentage.withPercentage(20));
-        assertThat(JSON.readTree(Files.readString(tmp.resolve("run.trace.json"))).get("traceEvents")).isNotEmpty();
+        // the start as a timeline: a track of phases, the container's processes, the host's
+        JsonNode trace = JSON.readTree(Files.readString(tmp.resolve("run.trace.json")));
+        List<String> tracks = new java.util.ArrayList<>();
+        List<String> slices = new java.util.ArrayList<>();
+        for (JsonNode e : trace.get("traceEvents")) {
+            if (e.get("name").asText().equals("process_name")) {
+                tracks.add(e.get("args").get("name").asText());
+            } else if (e.get("ph").asText().equals("X")) {
+                slices.add(e.get("name").asText());
+            }
+        }
+        assertThat(tracks.getFirst()).isEqualTo("start-up phases");
+        assertThat(tracks).anyMatch(t -> t.startsWith("container " + name + " (")).contains("host");
+        assertThat(slices).contains("client to daemon", "user process run").anyMatch(n -> n.contains("sleep 0.3; exit 7"));
         assertThat(r.out()).contains("namespace operations", "phases");
     }
 

@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * Writes sample streams through {@link Formats} and compares with golden files under
- * src/test/resources/golden/ ({@code -Dgolden.update=true} rewrites them after a deliberate change).
+ * src/test/resources/golden/. A missing golden file is a failure: goldens are written only with an
+ * explicit {@code -Dgolden.update=true} after a deliberate change, then reviewed and committed.
  */
 public final class Golden {
 
@@ -35,11 +36,20 @@ public final class Golden {
 
     public static void compare(Path actual, String goldenName) throws IOException {
         Path golden = Path.of("src/test/resources/golden", goldenName);
-        if (Boolean.getBoolean("golden.update") || !Files.exists(golden)) {
+        if (Boolean.getBoolean("golden.update")) {
             Files.createDirectories(golden.getParent());
             Files.copy(actual, golden, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-        assertThat(Files.readAllBytes(actual)).as("%s differs from golden %s", actual, golden)
-                .isEqualTo(Files.readAllBytes(golden));
+        assertThat(golden).as("golden file %s is missing: write it with -Dgolden.update=true, review it and commit it",
+                golden).exists();
+        byte[] want = Files.readAllBytes(golden);
+        byte[] got = Files.readAllBytes(actual);
+        if (goldenName.endsWith(".pftrace")) {
+            assertThat(got).as("%s differs from golden %s", actual, golden).isEqualTo(want);
+        } else {
+            // as text, so a failure shows the differing lines
+            assertThat(new String(got, java.nio.charset.StandardCharsets.UTF_8)).as("%s differs from golden %s", actual, golden)
+                    .isEqualTo(new String(want, java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 }

@@ -89,6 +89,35 @@ public final class SampleStreams {
         return List.copyOf(s.out);
     }
 
+    /** Text a traced program chooses to attack a reader: HTML/script injection, a comment opener, quotes. */
+    public static final String MARKUP = "</script><img src=x onerror=alert(1)><!--\"'>";
+    /** Text that would drive or fool a terminal: colour, bell, a forged newline, a bidi override, line separators. */
+    public static final String TERMINAL = "\u001b[31mRED\u0007\nforged line\u202etxt.exe\u2028\u2029";
+    public static final ContainerInfo HOSTILE = new ContainerInfo(
+            "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9", "web" + MARKUP + TERMINAL,
+            "img" + MARKUP + ":" + TERMINAL, "docker", Map.of("x", MARKUP), null,
+            "/system.slice/docker-0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9.scope");
+
+    /**
+     * A container whose name and image, and a process whose comm, file name and argv, carry
+     * {@link #MARKUP} and {@link #TERMINAL}: every output must show them as text and nothing else.
+     */
+    public static List<TracedEvent> hostileSession() {
+        SampleStreams s = new SampleStreams();
+        long t = T0;
+        s.snapshot(t, 1, 0, "systemd", List.of("/sbin/init"), null, T0 - 3_600_000_000_000L);
+        s.out.add(new TracedEvent(new ContainerEvent(t += 1_000_000, ContainerEvent.Kind.START, HOSTILE), null, null, HOSTILE));
+        s.fork(t += 100_000, 1, 3000, HOSTILE);
+        s.exec(t += 100_000, 3000, "/bin/" + MARKUP + TERMINAL, List.of("sh", "-c", "echo " + MARKUP, TERMINAL), 0, HOSTILE);
+        s.comm(t += 10_000, 3000, "c" + MARKUP + TERMINAL, HOSTILE);
+        s.fork(t += 100_000, 3000, 3001, HOSTILE);
+        s.exec(t += 100_000, 3001, "/bin/" + TERMINAL, List.of(TERMINAL, MARKUP), 2, HOSTILE);
+        s.exit(t += 100_000, 3001, 127, 0, HOSTILE);
+        s.exit(t += 1_000_000, 3000, 1, 0, HOSTILE);
+        s.out.add(new TracedEvent(new ContainerEvent(t += 1_000_000, ContainerEvent.Kind.STOP, HOSTILE), null, null, HOSTILE));
+        return List.copyOf(s.out);
+    }
+
     private void snapshot(long t, int pid, int ppid, String comm, List<String> args, ContainerInfo c, long start) {
         ProcessInfo p = new ProcessInfo(new ProcessKey(pid, start), ppid, 0, comm, args.getFirst(), args, "/",
                 "/init.scope", 42, List.of(pid), Map.of("pid", 4026531836L, "mnt", 4026531841L), 0, Task.UNKNOWN, 0, false);

@@ -1,10 +1,9 @@
 package io.boxtrace.analysis.timeline;
 
-import io.boxtrace.event.ContainerInfo;
-import io.boxtrace.event.ProcessKey;
 import io.boxtrace.recording.RecordingHeader;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,38 +23,35 @@ import java.util.Set;
  */
 public final class LaneLayout {
 
-    private final RecordingHeader header;
-    private final long startNs;
     private final long endNs;
-    private final Map<String, ContainerInfo> containers;
 
-    LaneLayout(RecordingHeader header, long startNs, long endNs, Map<String, ContainerInfo> containers) {
-        this.header = header;
-        this.startNs = startNs;
+    private LaneLayout(long endNs) {
         this.endNs = endNs;
-        this.containers = containers;
     }
 
-    Timeline layout(Map<ProcessKey, Span> all, List<Timeline.Global> globals, long dropped, long lost) {
-        List<Timeline.Track> tracks = new ArrayList<>();
-        Map<String, Integer> trackOf = new HashMap<>();
-        tracks.add(new Timeline.Track(0, null));
-        for (ContainerInfo c : containers.values()) {
-            trackOf.put(c.id(), tracks.size());
-            tracks.add(new Timeline.Track(tracks.size(), c));
-        }
-        List<Span> kept = keep(all);
+    /**
+     * Lays out spans whose {@link Span#track} and {@link Span#parent} are set and returns the timeline.
+     *
+     * @param keepAll false to keep only the spans worth showing of a recording (see {@link #keep}), true for all
+     */
+    static Timeline layout(RecordingHeader header, long startNs, long endNs, List<Timeline.Track> tracks,
+                           Collection<Span> all, List<Timeline.Global> globals, long dropped, long lost, boolean keepAll) {
+        return new LaneLayout(endNs).layout(header, startNs, tracks, all, globals, dropped, lost, keepAll);
+    }
+
+    private Timeline layout(RecordingHeader header, long startNs, List<Timeline.Track> tracks, Collection<Span> all,
+                            List<Timeline.Global> globals, long dropped, long lost, boolean keepAll) {
+        List<Span> kept = keepAll ? new ArrayList<>(all) : keep(all);
         Map<Span, Integer> depthInTree = new HashMap<>();
         for (Span s : kept) {
-            depthInTree.put(s, treeDepth(s, all));
+            depthInTree.put(s, treeDepth(s));
         }
         kept.sort(Comparator.comparingLong((Span s) -> s.startNs).thenComparing(s -> -s.endNs(endNs))
                 .thenComparing(depthInTree::get).thenComparingInt(Span::pid));
         List<List<ArrayDeque<Span>>> lanes = new ArrayList<>();
         tracks.forEach(t -> lanes.add(new ArrayList<>()));
         for (Span s : kept) {
-            s.track = s.container == null ? 0 : trackOf.get(s.container.id());
-            place(s, all.get(s.parentKey), lanes.get(s.track));
+            place(s, s.parent, lanes.get(s.track));
         }
         int[] lanesPerTrack = lanes.stream().mapToInt(List::size).toArray();
         List<Timeline.Global> sortedGlobals = new ArrayList<>(globals);
@@ -103,22 +99,22 @@ public final class LaneLayout {
      * container, and their ancestors; not the hundreds of idle host processes and kernel threads
      * that the start-up snapshot lists.
      */
-    private static List<Span> keep(Map<ProcessKey, Span> all) {
+    private static List<Span> keep(Collection<Span> all) {
         Set<Span> kept = new HashSet<>();
-        for (Span s : all.values()) {
+        for (Span s : all) {
             if (s.kernelThread || !(s.active || s.container != null)) {
                 continue;
             }
-            for (Span a = s; a != null && kept.add(a); a = all.get(a.parentKey)) {
+            for (Span a = s; a != null && kept.add(a); a = a.parent) {
                 // walk up until an ancestor that is already kept
             }
         }
         return new ArrayList<>(kept);
     }
 
-    private static int treeDepth(Span s, Map<ProcessKey, Span> all) {
+    private static int treeDepth(Span s) {
         int d = 0;
-        for (Span a = all.get(s.parentKey); a != null && d < 10_000; a = all.get(a.parentKey)) {
+        for (Span a = s.parent; a != null && d < 10_000; a = a.parent) {
             d++;
         }
         return d;

@@ -6,16 +6,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One process's lifetime on the timeline, filled in by {@link TimelineBuilder} as its events
- * arrive, then placed by {@link LaneLayout}. Mutable while building; owned by one thread.
+ * One slice on the timeline: usually a process's lifetime (filled in by {@link TimelineBuilder} as
+ * its events arrive, or converted from a report by {@link BuildTimeline} and {@link StartupTimeline}),
+ * else a named interval that is no process (a build step, its container set-up, a start-up phase:
+ * {@link #key} null, {@link #name} and {@link #detail} set). Placed by {@link LaneLayout}. Mutable
+ * while building, read-only once in a {@link Timeline}; owned by one thread.
  */
 public final class Span {
 
     /** Instants kept per process; a process that execs or unshares more often than this gets a counter instead. */
     static final int MAX_MARKS = 64;
 
+    /** The process, or null for a slice that is no process. */
     public final ProcessKey key;
     public ProcessKey parentKey;
+    /** The parent's slice, resolved before layout; null for a root. */
+    public Span parent;
+    /** The label of a slice that is no process (a process's label comes from its argv or comm). */
+    public String name;
+    /** The slice's category in trace viewers: {@code process}, {@code build}, {@code phase}. */
+    public String category = "process";
+    /** Key/value pairs describing a slice that is no process, in order. */
+    public List<String[]> detail = List.of();
     public int ppid;
     public int nsPid;
     public String comm;
@@ -50,8 +62,13 @@ public final class Span {
         this.key = key;
     }
 
+    /** The host pid, 0 for a slice that is no process. */
     public int pid() {
-        return key.pid();
+        return key == null ? 0 : key.pid();
+    }
+
+    public boolean isProcess() {
+        return key != null;
     }
 
     /**
@@ -60,11 +77,14 @@ public final class Span {
      * child) still carries its parent's argv, which would name it after the parent.
      */
     public String label() {
+        if (name != null) {
+            return name;
+        }
         if (!args.isEmpty() && (execd || fromSnapshot)) {
             String s = String.join(" ", args);
             return s.length() > 120 ? s.substring(0, 117) + "..." : s;
         }
-        return comm != null ? comm : "pid " + key.pid();
+        return comm != null ? comm : "pid " + pid();
     }
 
     public long endNs(long recordingEnd) {

@@ -199,7 +199,19 @@ public final class TimelineBuilder {
     /** Lays out and returns the timeline; endNs is the recording's end (at least the last event). */
     public Timeline build(long endNs) {
         long end = Math.max(endNs, lastNs);
-        return new LaneLayout(header, header.startMonoNs(), end, containers).layout(spans, globals, dropped, lost);
+        List<Timeline.Track> tracks = new ArrayList<>();
+        Map<String, Integer> trackOf = new HashMap<>();
+        // the host's track last: the containers are what a recording is usually about
+        tracks.add(new Timeline.Track(0, null, null, containers.size() + 1));
+        for (ContainerInfo c : containers.values()) {
+            trackOf.put(c.id(), tracks.size());
+            tracks.add(new Timeline.Track(tracks.size(), null, c, tracks.size()));
+        }
+        for (Span s : spans.values()) {
+            s.parent = s.parentKey == null ? null : spans.get(s.parentKey);
+            s.track = s.container == null ? 0 : trackOf.get(s.container.id());
+        }
+        return LaneLayout.layout(header, header.startMonoNs(), end, tracks, spans.values(), globals, dropped, lost, false);
     }
 
     private static String namespacesOf(long flags) {

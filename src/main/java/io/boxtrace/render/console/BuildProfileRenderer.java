@@ -6,6 +6,7 @@ import io.boxtrace.analysis.build.BuildProfile;
 import io.boxtrace.analysis.build.CommandNode;
 import io.boxtrace.analysis.build.StepProfile;
 
+import io.boxtrace.render.Escape;
 import io.boxtrace.render.console.ArgvFormat;
 import io.boxtrace.render.console.Durations;
 import io.boxtrace.render.console.Style;
@@ -37,15 +38,15 @@ public final class BuildProfileRenderer {
         }
         summary(out, p);
         for (String n : p.notices()) {
-            out.println(style.yellow("note: ") + n);
+            out.println(style.yellow("note: ") + Escape.text(n));
         }
         out.flush();
     }
 
     private void step(PrintWriter out, StepProfile s, long t0) {
         BuildStep b = s.step();
-        String label = b.position() != null ? "[" + b.position() + "]" : "[" + b.index() + "]";
-        String what = b.instruction() != null ? b.instruction() : "(unnamed step, container " + shortId(s.containerId()) + ")";
+        String label = b.position() != null ? "[" + Escape.text(b.position()) + "]" : "[" + b.index() + "]";
+        String what = b.instruction() != null ? Escape.text(b.instruction()) : "(unnamed step, container " + shortId(s.containerId()) + ")";
         StringBuilder line = new StringBuilder();
         line.append(String.format("%-9s %9s %10s  ", label, "+" + seconds(s.startNs() - t0), Durations.human(s.durationNs())));
         if (b.cached()) {
@@ -86,7 +87,7 @@ public final class BuildProfileRenderer {
             out.println(style.bold("Slowest steps"));
             for (StepProfile s : steps) {
                 out.println(String.format("  %10s  ", Durations.human(s.durationNs()))
-                        + (s.step().instruction() == null ? "container " + shortId(s.containerId()) : s.step().instruction())
+                        + (s.step().instruction() == null ? "container " + shortId(s.containerId()) : Escape.text(s.step().instruction()))
                         + (s.processes().isEmpty() ? "" : style.dim(" (set-up " + Durations.human(s.setupNs()) + ")")));
             }
         }
@@ -100,7 +101,7 @@ public final class BuildProfileRenderer {
         Optional<StepProfile> failed = p.failedStep();
         failed.ifPresent(s -> {
             Optional<CommandNode> cmd = BuildProfile.failedCommand(s);
-            String step = s.step().instruction() != null ? s.step().instruction() : "container " + shortId(s.containerId());
+            String step = s.step().instruction() != null ? Escape.text(s.step().instruction()) : "container " + shortId(s.containerId());
             out.println(style.red("Failed step: ") + step
                     + cmd.map(c -> style.red(" — command ") + argv(c) + " exited " + (c.signal() != 0
                             ? "on signal " + c.signal() : String.valueOf(c.exitCode()))).orElse(""));
@@ -109,7 +110,7 @@ public final class BuildProfileRenderer {
 
     private String argv(CommandNode c) {
         if (c.args().isEmpty()) {
-            return (c.comm() == null ? "?" : c.comm()) + (c.argvLost() ? style.yellow(" (argv lost)") : style.dim(" (no exec)"));
+            return (c.comm() == null ? "?" : Escape.text(c.comm())) + (c.argvLost() ? style.yellow(" (argv lost)") : style.dim(" (no exec)"));
         }
         return ArgvFormat.join(c.args());
     }
@@ -119,6 +120,7 @@ public final class BuildProfileRenderer {
     }
 
     private static String shortId(String id) {
-        return id == null ? "-" : id.length() > 12 && id.chars().allMatch(ch -> Character.digit(ch, 16) >= 0) ? id.substring(0, 12) : id;
+        return id == null ? "-" : id.length() > 12 && id.chars().allMatch(ch -> Character.digit(ch, 16) >= 0) ? id.substring(0, 12)
+                : Escape.text(id);
     }
 }

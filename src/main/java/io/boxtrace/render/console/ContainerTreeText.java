@@ -31,7 +31,7 @@ public final class ContainerTreeText {
                        List<String> filters) {
         for (ContainerTree.Group g : tree.containers()) {
             ContainerInfo info = g.container();
-            out.println(style.bold(style.cyan(Escape.text(info.displayName()))) + "  " + style.dim(info.shortId()) + "  "
+            out.println(style.bold(style.cyan(Escape.text(info.displayName()))) + "  " + style.dim(Escape.text(info.shortId())) + "  "
                     + (info.image() == null ? style.dim("(image unknown)") : Escape.text(info.image())) + "  "
                     + style.dim(Escape.text(info.runtime()))
                     + (info.parent() != null ? style.dim("  in " + Escape.text(info.parent().displayName())) : ""));

@@ -1,5 +1,6 @@
 package io.boxtrace.sink.console;
 
+import io.boxtrace.render.Escape;
 import io.boxtrace.render.console.ArgvFormat;
 import io.boxtrace.render.console.Durations;
 
@@ -67,7 +68,7 @@ public final class ConsoleTraceSink implements Sink {
                     execDetails(x));
             case ExitEvent x -> x.task().isThread() && !showThreads ? null
                     : row(t, x.timeNs(), "exit", exitColour(x), x.task(), exitDetails(t, x));
-            case CommEvent c -> row(t, c.timeNs(), "comm", style::dim, c.task(), "→ " + c.comm());
+            case CommEvent c -> row(t, c.timeNs(), "comm", style::dim, c.task(), "→ " + Escape.text(c.comm()));
             case IdChangeEvent id -> row(t, id.timeNs(), "setid", style::dim, id.task(),
                     id.kind().name().toLowerCase() + " " + id.realId() + "/" + id.effectiveId());
             case NamespaceEvent n -> row(t, n.timeNs(), n.op().jsonName(), style::magenta, n.task(), namespaceDetails(n));
@@ -87,8 +88,8 @@ public final class ConsoleTraceSink implements Sink {
                        Task task, String details) {
         ProcessInfo p = t.process();
         int ppid = task.ppid() != Task.UNKNOWN ? task.ppid() : p != null ? p.ppid() : Task.UNKNOWN;
-        String comm = task.comm() != null ? task.comm() : p != null && p.comm() != null ? p.comm() : "?";
-        String container = t.container() == null ? "-" : t.container().displayName();
+        String comm = Escape.text(task.comm() != null ? task.comm() : p != null && p.comm() != null ? p.comm() : "?");
+        String container = t.container() == null ? "-" : Escape.text(t.container().displayName());
         if (container.length() > 14) {
             container = container.substring(0, 13) + "…";
         }
@@ -101,10 +102,10 @@ public final class ConsoleTraceSink implements Sink {
 
     private String execDetails(ExecEvent x) {
         if (x.failed()) {
-            return style.red("failed errno " + x.errno()) + " " + x.filename();
+            return style.red("failed errno " + x.errno()) + " " + Escape.text(x.filename());
         }
         if (x.detail() == ExecEvent.ArgvSource.GONE) {
-            return (x.filename() != null ? x.filename() + " " : "") + style.yellow("[exited before its argv could be read]");
+            return (x.filename() != null ? Escape.text(x.filename()) + " " : "") + style.yellow("[exited before its argv could be read]");
         }
         String args = ArgvFormat.join(x.args());
         return args + (x.argsTruncated() ? style.yellow(" [truncated]") : "");
@@ -142,10 +143,10 @@ public final class ConsoleTraceSink implements Sink {
             sb.append(" inode ").append(n.inode());
         }
         if (n.path() != null) {
-            sb.append(' ').append(n.path());
+            sb.append(' ').append(Escape.text(n.path()));
         }
         if (n.path2() != null) {
-            sb.append(' ').append(n.path2());
+            sb.append(' ').append(Escape.text(n.path2()));
         }
         if (n.result() != 0) {
             sb.append(style.red(" = " + n.result()));
@@ -154,7 +155,8 @@ public final class ConsoleTraceSink implements Sink {
     }
 
     private static String describe(ContainerInfo c) {
-        return c.displayName() + " (" + c.shortId() + (c.image() != null ? ", " + c.image() : "") + ", " + c.runtime() + ")";
+        return Escape.text(c.displayName()) + " (" + Escape.text(c.shortId()) + (c.image() != null ? ", " + Escape.text(c.image()) : "")
+                + ", " + Escape.text(c.runtime()) + ")";
     }
 
     private String time(long monoNs) {

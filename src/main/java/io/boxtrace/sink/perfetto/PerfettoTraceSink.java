@@ -1,6 +1,5 @@
 package io.boxtrace.sink.perfetto;
 
-import io.boxtrace.event.ProcessKey;
 import io.boxtrace.render.json.Signals;
 import io.boxtrace.recording.RecordingHeader;
 import io.boxtrace.analysis.timeline.Span;
@@ -91,8 +90,6 @@ public final class PerfettoTraceSink extends TimelineSink {
     private List<Item> events(Timeline tl, Map<Long, Long> laneUuid, long boot) {
         List<Item> items = new ArrayList<>();
         long[] order = {0};
-        Map<ProcessKey, Span> byKey = new HashMap<>();
-        tl.spans().forEach(s -> byKey.put(s.key, s));
         Map<Long, ArrayDeque<Span>> open = new HashMap<>();
         long flowId = 1;
         // Spans come sorted by start, parents first: a sweep per row emits properly nested begin/end pairs.
@@ -101,9 +98,9 @@ public final class PerfettoTraceSink extends TimelineSink {
             long uuid = laneUuid.get(lane);
             ArrayDeque<Span> stack = open.computeIfAbsent(lane, k -> new ArrayDeque<>());
             closeUntil(stack, s.startNs, tl, uuid, boot, items, order);
-            Span parent = byKey.get(s.parentKey);
+            Span parent = s.parent;
             ProtoWriter begin = new ProtoWriter().varint(TE_TYPE, SLICE_BEGIN).varint(TE_TRACK, uuid)
-                    .string(TE_CATEGORIES, "process").string(TE_NAME, s.label());
+                    .string(TE_CATEGORIES, s.category).string(TE_NAME, s.label());
             annotations(begin, s);
             if (parent != null && !s.nestedUnderParent && s.realStartNs >= tl.startNs()) {
                 long parentLane = laneUuid.get(((long) parent.track << 32) | parent.lane);
@@ -147,6 +144,12 @@ public final class PerfettoTraceSink extends TimelineSink {
     }
 
     private static void annotations(ProtoWriter w, Span s) {
+        if (!s.isProcess()) {
+            for (String[] kv : s.detail) {
+                w.message(TE_ANNOTATIONS, new ProtoWriter().string(DA_NAME, kv[0]).string(DA_STRING, kv[1]));
+            }
+            return;
+        }
         w.message(TE_ANNOTATIONS, new ProtoWriter().string(DA_NAME, "pid").varint(DA_INT, s.pid()));
         w.message(TE_ANNOTATIONS, new ProtoWriter().string(DA_NAME, "ppid").varint(DA_INT, s.ppid));
         w.message(TE_ANNOTATIONS, new ProtoWriter().string(DA_NAME, "nspid").varint(DA_INT, s.nsPid));

@@ -1,9 +1,11 @@
 package io.boxtrace.analysis.build;
 
-import io.boxtrace.render.html.BuildHtmlWriter;
+import io.boxtrace.analysis.timeline.BuildTimeline;
+import io.boxtrace.render.chrome.ChromeTraceWriter;
+import io.boxtrace.render.html.HtmlWriter;
+import io.boxtrace.render.html.Pages;
 import io.boxtrace.render.json.BuildProfileJson;
 import io.boxtrace.render.console.BuildProfileRenderer;
-import io.boxtrace.render.chrome.BuildTraceWriter;
 
 import static io.boxtrace.analysis.build.BuildEvents.at;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,9 +100,10 @@ class BuildProfileOutputTest {
 
     @Test
     void chromeTraceNestsSlicesPerLane() throws Exception {
-        StringWriter w = new StringWriter();
-        BuildTraceWriter.write(profile(), w);
-        JsonNode events = MAPPER.readTree(w.toString()).get("traceEvents");
+        java.io.ByteArrayOutputStream w = new java.io.ByteArrayOutputStream();
+        ChromeTraceWriter.write(BuildTimeline.of(profile()), w);
+        io.boxtrace.sink.chrome.ChromeTraceSinkTest.assertTraceEventFormat(MAPPER.readTree(w.toByteArray()));
+        JsonNode events = MAPPER.readTree(w.toByteArray()).get("traceEvents");
         List<JsonNode> slices = new ArrayList<>();
         events.forEach(e -> {
             if (e.get("ph").asText().equals("X")) {
@@ -108,10 +111,24 @@ class BuildProfileOutputTest {
             }
         });
         assertThat(slices).extracting(e -> e.get("name").asText())
-                .contains("[2/2] RUN sh -c 'sleep 0.4 & echo <bg>; wait' && ls /x", "container set-up", "sleep 0.4", "ls /x");
+                .contains("[2/2] RUN sh -c 'sleep 0.4 & echo <bg>; wait' && ls /x", "CACHED [1/2] FROM docker.io/boxtrace-test/busybox:latest",
+                        "container set-up", "sleep 0.4", "ls /x");
         JsonNode sleep = slices.stream().filter(e -> e.get("name").asText().equals("sleep 0.4")).findFirst().orElseThrow();
         assertThat(sleep.get("ts").asDouble()).isEqualTo(603_000.0);
         assertThat(sleep.get("dur").asDouble()).isEqualTo(400_000.0);
+        assertThat(sleep.get("args").get("pid").asInt()).isEqualTo(103);
+        assertThat(sleep.get("args").get("exit_code").asInt()).isZero();
+        JsonNode step = slices.stream().filter(e -> e.get("name").asText().startsWith("[2/2]")).findFirst().orElseThrow();
+        assertThat(step.get("args").get("error").asText()).contains("exit code: 1");
+        // one track per step, named after it, in the builder's order
+        List<String> tracks = new ArrayList<>();
+        events.forEach(e -> {
+            if (e.get("name").asText().equals("process_name")) {
+                tracks.add(e.get("args").get("name").asText());
+            }
+        });
+        assertThat(tracks).containsExactly("[1/2] FROM docker.io/boxtrace-test/busybox:latest",
+                "[2/2] RUN sh -c 'sleep 0.4 & echo <bg>; wait' && ls /x");
         // On every (pid, tid) track, slices either nest or follow each other.
         for (JsonNode a : slices) {
             for (JsonNode b : slices) {
@@ -129,14 +146,18 @@ class BuildProfileOutputTest {
 
     @Test
     void htmlIsSelfContainedAndEscaped() throws Exception {
-        StringWriter w = new StringWriter();
-        BuildHtmlWriter.write(profile(), w);
-        String html = w.toString();
+        java.io.ByteArrayOutputStream w = new java.io.ByteArrayOutputStream();
+        BuildProfile p = profile();
+        HtmlWriter.write(BuildTimeline.of(p), Pages.build(p), w);
+        String html = w.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertThat(html).startsWith("<!DOCTYPE html>").doesNotContain("<script src").doesNotContain("<link");
         assertThat(html).contains("echo &lt;bg&gt;").doesNotContain("echo <bg>;");
-        assertThat(html).contains("Failed step: RUN sh -c").contains("<code>ls /x</code> exited 1");
-        String json = html.substring(html.indexOf("id=\"profile\">") + "id=\"profile\">".length(), html.indexOf("</script>"));
+        assertThat(html).contains("Failed step: RUN sh -c").contains("— command ls /x exited 1");
+        assertThat(html).contains("data-cmd=\"sleep 0.4\"", "<h2>[2/2] RUN sh -c");
+        String open = "<script type=\"application/json\" id=\"profile\">";
+        String json = html.substring(html.indexOf(open) + open.length(), html.indexOf("</script>", html.indexOf(open)));
         assertThat(MAPPER.readTree(json).get("steps")).hasSize(2);
+        assertThat(MAPPER.readTree(json).get("steps").get(1).get("instruction").asText()).contains("echo <bg>;");
     }
 
     @Test

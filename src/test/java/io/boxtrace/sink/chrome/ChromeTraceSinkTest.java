@@ -19,7 +19,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ChromeTraceSinkTest {
+public class ChromeTraceSinkTest {
 
     @TempDir
     Path dir;
@@ -33,7 +33,11 @@ class ChromeTraceSinkTest {
     /** A structural check of the Trace Event Format (JSON object form), as a JSON schema would do it. */
     @Test
     void conformsToTheTraceEventFormat() throws IOException {
-        JsonNode root = trace();
+        assertTraceEventFormat(trace());
+    }
+
+    /** The structural check, for every trace boxtrace writes (recordings, build profiles, start-ups). */
+    public static void assertTraceEventFormat(JsonNode root) {
         assertThat(root.isObject()).isTrue();
         assertThat(root.get("traceEvents").isArray()).isTrue();
         assertThat(root.get("displayTimeUnit").asText()).isIn("ms", "ns");

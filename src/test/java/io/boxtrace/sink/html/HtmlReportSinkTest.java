@@ -37,7 +37,7 @@ class HtmlReportSinkTest {
 
     @Test
     void recordedTextCannotBreakOutOfTheReport() throws IOException {
-        assertThat(HtmlReportSink.esc("<script>\"&")).isEqualTo("&lt;script&gt;&quot;&amp;");
+        assertThat(io.boxtrace.render.html.HtmlWriter.text("<script>\"&")).isEqualTo("&lt;script&gt;&quot;&amp;");
         Path out = Golden.convert(SampleStreams.containerSession(), dir.resolve("r.html"));
         String html = Files.readString(out);
         assertThat(html.indexOf("</script>")).isGreaterThan(html.indexOf("id=\"data\""));

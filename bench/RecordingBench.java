@@ -1,6 +1,6 @@
-package io.boxtrace.sink;
-
 import io.boxtrace.pipeline.Sink;
+import io.boxtrace.sink.Formats;
+import io.boxtrace.sink.SampleStreams;
 
 import io.boxtrace.event.ExecEvent;
 import io.boxtrace.event.ExitEvent;
@@ -16,18 +16,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 /**
  * Throughput of writing, reading and converting a build-like recording (N short processes, each
- * fork + exec + exit, under one container shell). Not part of the suite (no *Test suffix): run with
- * {@code mvn -q test -Dtest=RecordingBench -Dbench.processes=100000}; figures go to docs/recordings.md.
+ * fork + exec + exit, under one container shell). A measurement, not a test: run it with
+ * {@code bench/recording.sh [N]} (a single-file Java program on the jar and the test classes);
+ * figures go to docs/recordings.md.
  */
-class RecordingBench {
+public final class RecordingBench {
 
-    @Test
-    void measure() throws Exception {
-        int n = Integer.getInteger("bench.processes", 100_000);
+    public static void main(String[] cli) throws Exception {
+        int n = cli.length > 0 ? Integer.parseInt(cli[0]) : 100_000;
         List<TracedEvent> events = new ArrayList<>(n * 3);
         long t = SampleStreams.T0 + 1000;
         ProcessInfo shell = new ProcessInfo(new ProcessKey(100, SampleStreams.T0 - 1), 1, 0, "make", "/usr/bin/make",
@@ -73,6 +72,9 @@ class RecordingBench {
             }
             long ms = (System.nanoTime() - t0) / 1_000_000;
             System.out.printf("BENCH read  %-11s %7d events %6d ms %8.0f events/s%n", name, count, ms, count * 1000.0 / Math.max(ms, 1));
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }
