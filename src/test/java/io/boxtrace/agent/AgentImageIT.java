@@ -43,7 +43,7 @@ class AgentImageIT {
                     tag, "agent", "--output", "/out/events.jsonl");
             awaitLog(agent, "using the");
             AgentProcess.run("docker", "run", "--rm", "--name", sibling, "boxtrace-test/busybox:latest", "sh", "-c",
-                    "sleep 0; exec sleep 2");
+                    "sleep 0; exec sleep 5");
             Thread.sleep(1000);
             AgentProcess.run("docker", "stop", "-t", "30", agent);
             assertThat(output("docker", "inspect", "-f", "{{.State.ExitCode}}", agent).trim())
@@ -65,11 +65,11 @@ class AgentImageIT {
             assertThat(n.path("container").path("image").asText()).isEqualTo("boxtrace-test/busybox:latest");
             assertThat(n.path("container").path("runtime").asText()).isEqualTo("docker");
         });
-        assertThat(siblingExecs.getFirst().path("args").toString()).isEqualTo("[\"sh\",\"-c\",\"sleep 0; exec sleep 2\"]");
+        assertThat(siblingExecs.getFirst().path("args").toString()).isEqualTo("[\"sh\",\"-c\",\"sleep 0; exec sleep 5\"]");
     }
 
     private static void awaitLog(String container, String text) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         String log = "";
         while (System.nanoTime() < deadline) {
             log = output("docker", "logs", container);

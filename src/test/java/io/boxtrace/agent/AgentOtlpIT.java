@@ -170,7 +170,7 @@ class AgentOtlpIT {
     }
 
     private static <T> T await(Supplier<List<T>> items, Predicate<T> match) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             for (T t : items.get()) {
                 if (match.test(t)) {
@@ -179,6 +179,6 @@ class AgentOtlpIT {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("not received in 40 s; " + items.get().size() + " items");
+        throw new AssertionError("not received in 90 s; " + items.get().size() + " items");
     }
 }

@@ -44,7 +44,7 @@ final class AgentProcess implements AutoCloseable {
 
     /** Waits for the agent to say which source it uses: tracing has started. */
     AgentProcess awaitTracing() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             if (stderr().contains("using the")) {
                 return this;

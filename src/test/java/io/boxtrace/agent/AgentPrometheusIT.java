@@ -92,7 +92,7 @@ class AgentPrometheusIT {
 
     /** Polls an instant query until its single value satisfies ok (Prometheus scrapes every second). */
     private static double await(String prom, String query, java.util.function.DoublePredicate ok) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         double last = Double.NaN;
         while (System.nanoTime() < deadline) {
             last = value(prom, query);
