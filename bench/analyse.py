@@ -32,6 +32,13 @@ with open(path, "rb") as f:
             captured.add(i)
             if ev.get("args") == ["/bin/true", f"{tag}-{i}"]:
                 correct.add(i)
+        elif tool.startswith("auditd"):
+            # the audit log: an EXECVE record names the argv, quoted when it is plain ASCII
+            if "type=EXECVE" not in line:
+                continue
+            captured.add(i)
+            if re.search(r'argc=2 a0="/bin/true" a1="' + re.escape(f"{tag}-{i}") + r'"\s*$', line):
+                correct.add(i)
         else:
             # forkstat and execsnoop print the command line as text: it must end the line exactly.
             captured.add(i)

@@ -13,6 +13,9 @@ with open(path, "rb") as f:
                     n += 1
             except ValueError:
                 pass
+        elif tool.startswith("auditd"):
+            if b"type=SYSCALL" in raw:  # one per syscall event (fork, exec, exit_group, ...)
+                n += 1
         elif raw.strip():
             n += 1
 print(n)

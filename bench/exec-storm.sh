@@ -7,7 +7,12 @@
 #
 # usage: sudo bench/exec-storm.sh [TOTAL] [TOOLS...]
 #   TOTAL defaults to 20000; TOOLS default to every runnable one of:
-#   boxtrace-ebpf boxtrace-netlink forkstat bpftrace-count bpftrace-execsnoop libbpf-execsnoop execsnoop-bpfcc
+#   boxtrace-ebpf boxtrace-audit boxtrace-audit-nowait boxtrace-netlink auditd auditd-nowait forkstat
+#   bpftrace-count bpftrace-execsnoop libbpf-execsnoop execsnoop-bpfcc
+# The audit tools (boxtrace --source audit, and Debian's auditd with equivalent rules writing its log
+# as configured, only with rotation off so the run's records stay in one file) run with the
+# kernel's default backlog_wait_time (a full backlog makes the workload wait) and, as *-nowait,
+# with backlog_wait_time 0 (a full backlog drops records, counted by the kernel's lost counter).
 # Results: bench/out/exec-storm-<date>.md (and on stdout).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +20,7 @@ root=$(cd "$here/.." && pwd)
 total=${1:-20000}
 shift || true
 tools=("$@")
-[ ${#tools[@]} -gt 0 ] || tools=(boxtrace-ebpf boxtrace-netlink forkstat bpftrace-count bpftrace-execsnoop libbpf-execsnoop execsnoop-bpfcc)
+[ ${#tools[@]} -gt 0 ] || tools=(boxtrace-ebpf boxtrace-audit boxtrace-audit-nowait boxtrace-netlink auditd auditd-nowait forkstat bpftrace-count bpftrace-execsnoop libbpf-execsnoop execsnoop-bpfcc)
 [ "$(id -u)" -eq 0 ] || { echo "exec-storm: run as root (the tracers need it)" >&2; exit 3; }
 
 out="$here/out"; mkdir -p "$out"
@@ -40,11 +45,42 @@ storm() {
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 peak_rss() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
+# The kernel's audit settings, restored after each audit tool.
+audit_field() { auditctl -s | awk -v k="$1" '$1 == k {print $2}'; }
+audit_saved=""
+audit_prepare() {  # name
+  audit_saved="$(audit_field enabled) $(audit_field backlog_limit) $(audit_field backlog_wait_time)"
+  [ "$(audit_field pid)" = 0 ] || echo "exec-storm: an audit daemon already runs (pid $(audit_field pid))" >&2
+  case "$1" in *-nowait) auditctl --backlog_wait_time 0 >/dev/null ;; esac
+  # Debian's auditd rules set a backlog of 8192 (-b 8192); boxtrace raises a smaller one to that itself.
+  case "$1" in auditd*) auditctl -b 8192 >/dev/null ;; esac
+}
+audit_restore() {
+  read -r en bl bw <<<"$audit_saved"
+  auditctl -D -k bt-bench >/dev/null 2>&1 || true
+  auditctl -b "$bl" >/dev/null; auditctl --backlog_wait_time "$bw" >/dev/null; auditctl -e "$en" >/dev/null
+}
+# auditd.conf as shipped, but logging to the run's file without rotation.
+auditd_conf() {
+  mkdir -p "$work/auditd"
+  sed -e "s|^log_file = .*|log_file = $1|" -e 's|^max_log_file = .*|max_log_file = 4000|' \
+      -e 's|^max_log_file_action = .*|max_log_file_action = IGNORE|' /etc/audit/auditd.conf >"$work/auditd/auditd.conf"
+  chmod 640 "$work/auditd/auditd.conf"
+}
+# The rules boxtrace --source audit installs, for auditd.
+auditd_rules() {
+  local sc=execve,execveat,clone,clone3,fork,vfork,exit_group,unshare,setns,pivot_root,chroot
+  auditctl -a always,exit -F arch=b64 -S $sc -k bt-bench >/dev/null
+  auditctl -a always,exit -F arch=b32 -S $sc -k bt-bench >/dev/null
+}
+
 start_tool() {  # sets tool_pid; output to $1
   local name=$2
   case "$name" in
     boxtrace-ebpf)     "$root/boxtrace" trace --json --source ebpf -o "$1" 2>"$1.err" & ;;
     boxtrace-netlink)  "$root/boxtrace" trace --json --source netlink -o "$1" 2>"$1.err" & ;;
+    boxtrace-audit*)   "$root/boxtrace" trace --json --source audit -o "$1" 2>"$1.err" & ;;
+    auditd*)           auditd_conf "$1"; auditd -n -c "$work/auditd" >"$1.stdout" 2>"$1.err" & ;;
     forkstat)          forkstat -e exec >"$1" 2>"$1.err" & ;;
     bpftrace-count)    bpftrace -e 'tracepoint:sched:sched_process_exec { @execs = count(); }' >"$1" 2>"$1.err" & ;;
     bpftrace-execsnoop) bpftrace /usr/sbin/execsnoop.bt >"$1" 2>"$1.err" & ;;
@@ -61,6 +97,7 @@ wait_ready() {
     kill -0 "$pid" 2>/dev/null || return 1
     case "$name" in
       boxtrace-*) grep -q 'source' "$file.err" 2>/dev/null && { sleep 1; return 0; } ;;
+      auditd*) [ "$(audit_field pid)" = "$pid" ] && { auditd_rules; sleep 1; return 0; } ;;
       bpftrace-*) grep -q 'Attaching' "$file" "$file.err" 2>/dev/null && { sleep 1; return 0; } ;;
       *) [ -s "$file" ] && { sleep 1; return 0; } ;;
     esac
@@ -89,11 +126,13 @@ hz=$(getconf CLK_TCK)
 for name in "${tools[@]}"; do
   file="$work/$name.out"
   tag="T$$x${name//-/}"
+  case "$name" in boxtrace-audit*|auditd*) audit_prepare "$name"; lost0=$(audit_field lost) ;; esac
   start_tool "$file" "$name"
   if ! wait_ready "$tool_pid" "$file" "$name"; then
     note=$(tail -1 "$file.err" 2>/dev/null | tr '|' '/' | cut -c1-120)
     echo "| $name | - | - | - | - | - | - | not runnable here: ${note:-exited} |" >>"$report"
     echo "$name: not runnable: $note" >&2
+    case "$name" in boxtrace-audit*|auditd*) audit_restore ;; esac
     continue
   fi
   # For wrapper scripts (bpftrace, python), the tracer is the process itself; for boxtrace the launcher execs java.
@@ -108,6 +147,7 @@ for name in "${tools[@]}"; do
   # (like other programs that respect an inherited SIG_IGN) would never see it.
   kill -TERM "$tool_pid" 2>/dev/null || true
   wait "$tool_pid" 2>/dev/null || true
+  case "$name" in boxtrace-audit*|auditd*) kernel_lost=$(( $(audit_field lost) - lost0 )); audit_restore ;; esac
   read -r captured correct < <(python3 "$here/analyse.py" "$name" "$file" "$tag" "$total")
   if [ "$name" = bpftrace-count ]; then
     captured=$(grep -o '@execs: [0-9]*' "$file" | awk '{print $2}'); correct="-"
@@ -117,6 +157,7 @@ for name in "${tools[@]}"; do
   fi
   lost=$(grep -o '"lost":[0-9]*' "$file" 2>/dev/null | tail -1 | cut -d: -f2 || true)
   [ -n "$lost" ] && note="lost reported: $lost"
+  case "$name" in boxtrace-audit*|auditd*) note="${note:+$note; }kernel audit lost counter +$kernel_lost" ;; esac
   [ -n "$died" ] && note="$died"
   slow=$(echo "scale=3; $secs / $base" | bc)
   # CPU per exec of the storm (the same denominator for every tool, whatever it captured), and per

@@ -9,7 +9,8 @@ log() { printf 'setup: %s\n' "$*" >&2; }
 
 [ "$(id -u)" -eq 0 ] || { echo "setup: must run as root (it installs packages and starts dockerd)" >&2; exit 3; }
 
-packages=(clang llvm libbpf-dev libbpf1 bpftool libbpf-tools gcc libc6-dev bc python3 docker.io runc podman busybox-static forkstat bpftrace bpfcc-tools strace babeltrace2 chromium uidmap iproute2 util-linux procps psmisc)
+packages=(clang llvm libbpf-dev libbpf1 bpftool libbpf-tools gcc libc6-dev bc python3 docker.io runc podman busybox-static forkstat bpftrace bpfcc-tools strace babeltrace2 chromium uidmap iproute2 util-linux procps psmisc
+  containerd crun lxc systemd-container bubblewrap auditd)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -81,4 +82,7 @@ if [ ! -f "$bundle/config.json" ]; then
   make_rootfs "$bundle/rootfs"
   (cd "$bundle" && runc spec && sed -i 's/"terminal": true/"terminal": false/; s/"sh"/"sleep", "3600"/' config.json)
 fi
+# The other runtimes (scripts/setup-runtimes.sh): containerd on its own, crun, LXC, systemd-nspawn,
+# bubblewrap, Docker in Docker, rootless Podman.
+"$(dirname "$0")/setup-runtimes.sh"
 log "ready: dockerd, runc, podman, image $image, bundle $bundle"

@@ -326,6 +326,71 @@ int on_exit_execveat(struct trace_event_raw_sys_exit *ctx)
 
 /* ---- exit ---------------------------------------------------------------------------------- */
 
+/* What the thread group cost, as getrusage(RUSAGE_CHILDREN) will tell its parent, read here
+ * because after release_task() nothing of it is left to read. At the group_dead exit, threads that
+ * died earlier have been released and __exit_signal() folded their times, switches and I/O into
+ * signal_struct; what is not folded yet is this task's own and, when the last thread out is not
+ * the leader (Go, Java), the leader's: it stays a zombie until the group is dead. So: signal +
+ * this task + the leader. */
+static __always_inline void add_task(struct bt_exit *e, struct task_struct *t)
+{
+	e->cpu_ns += BPF_CORE_READ(t, se.sum_exec_runtime);
+	e->utime_ns += BPF_CORE_READ(t, utime);
+	e->stime_ns += BPF_CORE_READ(t, stime);
+	e->nvcsw += BPF_CORE_READ(t, nvcsw);
+	e->nivcsw += BPF_CORE_READ(t, nivcsw);
+	if (bpf_core_field_exists(t->ioac)) {
+		e->read_bytes += BPF_CORE_READ(t, ioac.read_bytes);
+		e->write_bytes += BPF_CORE_READ(t, ioac.write_bytes);
+	}
+	/* run_delay is per task and never folded into signal_struct: threads already gone are lost. */
+	if (bpf_core_field_exists(t->sched_info))
+		e->run_delay_ns += BPF_CORE_READ(t, sched_info.run_delay);
+}
+
+static __always_inline void exit_resources(struct bt_exit *e, struct task_struct *p, struct signal_struct *sig)
+{
+	e->res_flags = BT_RES_CPU | BT_RES_RSS | BT_RES_CTX;
+	e->cpu_ns = BPF_CORE_READ(sig, sum_sched_runtime);
+	e->utime_ns = BPF_CORE_READ(sig, utime);
+	e->stime_ns = BPF_CORE_READ(sig, stime);
+	e->nvcsw = BPF_CORE_READ(sig, nvcsw);
+	e->nivcsw = BPF_CORE_READ(sig, nivcsw);
+	e->read_bytes = 0;
+	e->write_bytes = 0;
+	if (bpf_core_field_exists(sig->ioac)) {
+		e->res_flags |= BT_RES_IO;
+		e->read_bytes = BPF_CORE_READ(sig, ioac.read_bytes);
+		e->write_bytes = BPF_CORE_READ(sig, ioac.write_bytes);
+	}
+	e->run_delay_ns = 0;
+	if (bpf_core_field_exists(p->sched_info))
+		e->res_flags |= BT_RES_RUNQ;
+	add_task(e, p);
+	struct task_struct *leader = BPF_CORE_READ(p, group_leader);
+	if (leader && leader != p)
+		add_task(e, leader);
+	/* The peak of the image the process ended as: its mm's high-water mark, which the kernel
+	 * updates lazily (on unmap and at exit_mmap, after this tracepoint), or the current RSS when
+	 * higher. Not signal->maxrss: exec folds the previous image into it, and that image is, after
+	 * a fork, a copy of the parent's whole memory map (a JVM, runc init), so getrusage's ru_maxrss
+	 * of a freshly exec'd `sh -c true` is the size of whatever forked it. RSS counters are per-CPU
+	 * batched: the shared count is off by at most 32 pages per CPU and counter.
+	 * Pages → KiB: x86-64 pages are 4 KiB (this object is built for x86 only). */
+	__u64 pages = 0;
+	struct mm_struct *mm = BPF_CORE_READ(p, mm);
+	if (mm) {
+		__s64 rss = BPF_CORE_READ(mm, rss_stat[0].count) + BPF_CORE_READ(mm, rss_stat[1].count)
+			    + BPF_CORE_READ(mm, rss_stat[3].count); /* MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES */
+		pages = BPF_CORE_READ(mm, hiwater_rss);
+		if (rss > 0 && (__u64)rss > pages)
+			pages = rss;
+	} else {
+		e->res_flags &= ~BT_RES_RSS; /* the memory map is already gone (a kernel thread) */
+	}
+	e->maxrss_kb = pages * 4;
+}
+
 /* do_exit() computes group_dead (the last live thread of the group is leaving) before this
  * tracepoint and passes it: report the process exactly once, from its last thread. The status
  * is the group's when the group was told to exit (exit_group, fatal signal), else the task's. */
@@ -352,7 +417,7 @@ int BPF_PROG(on_exit, struct task_struct *p, bool group_dead)
 	unsigned int sflags = BPF_CORE_READ(sig, flags);
 	e->status = (sflags & 0x00000004 /* SIGNAL_GROUP_EXIT */) ? BPF_CORE_READ(sig, group_exit_code)
 								: BPF_CORE_READ(p, exit_code);
-	e->_pad = 0;
+	exit_resources(e, p, sig);
 	bpf_ringbuf_submit(e, wakeup_flag());
 	return 0;
 }

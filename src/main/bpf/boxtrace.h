@@ -48,10 +48,27 @@ struct bt_fork {
 	__u32 _pad;
 };
 
+/* Which resource figures of a bt_exit the kernel could give (bits of bt_exit.res_flags). */
+#define BT_RES_CPU 1          /* cpu_ns, utime_ns, stime_ns */
+#define BT_RES_RSS 2          /* maxrss_kb */
+#define BT_RES_IO 4           /* read_bytes, write_bytes (CONFIG_TASK_IO_ACCOUNTING) */
+#define BT_RES_CTX 8          /* nvcsw, nivcsw */
+#define BT_RES_RUNQ 16        /* run_delay_ns (CONFIG_SCHED_INFO) */
+
+/* What the whole thread group cost, read at the exit of its last thread (see on_exit). */
 struct bt_exit {
 	struct bt_header h;
 	__u32 status;             /* wait(2) status: exit code << 8, or the signal */
-	__u32 _pad;
+	__u32 res_flags;          /* BT_RES_* */
+	__u64 cpu_ns;             /* CPU time, scheduler-precise (sum_exec_runtime) */
+	__u64 utime_ns;           /* tick-sampled user and system time: only their ratio is used, */
+	__u64 stime_ns;           /* to split cpu_ns as getrusage does (cputime_adjust) */
+	__u64 maxrss_kb;          /* peak resident set, KiB (ru_maxrss) */
+	__u64 read_bytes;         /* storage I/O the group caused (task_io_accounting) */
+	__u64 write_bytes;
+	__u64 nvcsw;              /* voluntary context switches */
+	__u64 nivcsw;             /* involuntary context switches */
+	__u64 run_delay_ns;       /* time runnable but waiting for a CPU (live threads only) */
 };
 
 #define BT_EXEC_TRUNCATED 1

@@ -1,5 +1,6 @@
 package io.boxtrace.cli;
 
+import io.boxtrace.render.Escape;
 import io.boxtrace.container.ContainerRuntime;
 import io.boxtrace.render.html.HtmlWriter;
 import io.boxtrace.render.html.Pages;
@@ -12,6 +13,9 @@ import io.boxtrace.render.console.BuildProfileRenderer;
 import io.boxtrace.analysis.timeline.BuildTimeline;
 import io.boxtrace.render.chrome.ChromeTraceWriter;
 import io.boxtrace.analysis.build.OutputTee;
+import io.boxtrace.analysis.build.RootLayer;
+import io.boxtrace.container.DockerClient;
+import io.boxtrace.container.RuntimeUnavailableException;
 import io.boxtrace.event.ExitEvent;
 import io.boxtrace.render.console.Style;
 import java.io.IOException;
@@ -34,6 +38,7 @@ import picocli.CommandLine.Parameters;
  * status, and prints a profile of every step and every command the builder ran (docs/build.md).
  */
 @Command(name = "build", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        subcommands = BuildDiffCommand.class,
         description = {"Run an image build (docker build, DOCKER_BUILDKIT=0|1 docker build, podman build) and profile it: "
                 + "every step in order, the commands each step ran with their durations and exit codes, "
                 + "container set-up and tear-down, the slowest steps and commands.",
@@ -54,7 +59,7 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report to FILE.")
     Path htmlFile;
 
-    @Option(names = "--attach", description = "Profile every build the host's engine runs until interrupted (not available yet).")
+    @Option(names = "--attach", description = "Profile every build the host runs (docker|podman|buildah ... build) until interrupted, one profile per build.")
     boolean attach;
 
     @Option(names = "--from", paramLabel = "RECORDING", description = "Profile a build from a recording of the whole "
@@ -86,7 +91,7 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
         }
         CommandRunner.checkRunnable(command);
         BuildOutputParser parser = BuildOutputParser.detecting();
-        BuildProfileAnalysis analysis = new BuildProfileAnalysis();
+        BuildProfileAnalysis analysis = new BuildProfileAnalysis(new RootLayer(Path.of("/proc"))::of);
         try (TraceSession session = TraceSession.open("boxtrace build", sourceOptions, err)) {
             session.sink(analysis);
             CountDownLatch clientExit = new CountDownLatch(1);
@@ -113,9 +118,22 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
             session.reportSummary(session.stop());
             parser.finish(endNs);
             BuildProfile profile = BuildProfileAssembler.assemble(parser.builder(), parser.steps(), analysis, command,
-                    session.clock().toInstant(startNs), startNs, endNs, status);
+                    session.clock().toInstant(startNs), startNs, endNs, status, imageLayers(parser.imageId()));
             report(profile, spec.commandLine().getOut());
             return status;
+        }
+    }
+
+    /** The layer directories of the image a BuildKit build wrote, asked of Docker; empty when unknown. */
+    private static java.util.Set<String> imageLayers(String imageId) {
+        if (imageId == null) {
+            return java.util.Set.of();
+        }
+        try {
+            return new DockerClient(DockerClient.defaultSocket()).imageGraphDirs(imageId)
+                    .map(d -> RootLayer.imageLayers(d[0], d[1])).orElse(java.util.Set.of());
+        } catch (RuntimeUnavailableException e) {
+            return java.util.Set.of(); // steps fall back to timing, as without the image
         }
     }
 

@@ -6,10 +6,13 @@ import io.boxtrace.source.procfs.ProcStatus;
 /** The effective capabilities of boxtrace itself (CapEff in /proc/self/status), to name what is missing. */
 final class Capabilities {
 
+    static final int CAP_SYS_CHROOT = 18;
+    static final int CAP_SYS_PTRACE = 19;
     static final int CAP_SYS_ADMIN = 21;
     static final int CAP_NET_ADMIN = 12;
     static final int CAP_PERFMON = 38;
     static final int CAP_BPF = 39;
+    static final int CAP_AUDIT_CONTROL = 30;
 
     private final long effective;
 
@@ -32,6 +35,11 @@ final class Capabilities {
             return null;
         }
         return !has(CAP_BPF) ? "CAP_BPF (run as root)" : "CAP_PERFMON (run as root)";
+    }
+
+    /** What the audit source lacks to install rules (CAP_AUDIT_READ, needed beside auditd, is checked when joining). */
+    String missingForAudit() {
+        return has(CAP_AUDIT_CONTROL) ? null : "CAP_AUDIT_CONTROL (run as root)";
     }
 
     String missingForNetlink() {

@@ -6,6 +6,7 @@ import io.boxtrace.container.ContainerMetadata;
 import io.boxtrace.container.ContainerRegistry;
 import io.boxtrace.container.DockerClient;
 import io.boxtrace.container.PodmanStore;
+import io.boxtrace.render.Escape;
 import io.boxtrace.event.Clock;
 import io.boxtrace.event.SnapshotEvent;
 import io.boxtrace.event.TracedEvent;
@@ -15,6 +16,7 @@ import io.boxtrace.pipeline.Enricher;
 import io.boxtrace.pipeline.StateStage;
 import io.boxtrace.source.EventSource;
 import io.boxtrace.source.SourceOptions;
+import io.boxtrace.source.audit.AuditSource;
 import io.boxtrace.source.ebpf.EbpfSource;
 import io.boxtrace.source.netlink.ProcConnectorSource;
 import io.boxtrace.source.procfs.ProcReader;
@@ -55,8 +57,11 @@ public final class Components implements AutoCloseable {
         this.proc = proc;
         this.snapshot = new ProcSnapshot(proc, clock);
         this.table = new ProcessTable(snapshot::read, GRACE_NS, MAX_EXITED);
-        this.metadata = new ContainerMetadata(new DockerClient(DockerClient.defaultSocket()), PodmanStore.host(), err,
-                command);
+        this.metadata = new ContainerMetadata(new DockerClient(DockerClient.defaultSocket()), PodmanStore.host(),
+                warning -> {
+                    err.println(command + ": " + Escape.text(warning));
+                    err.flush();
+                });
         this.containers = new ContainerRegistry(proc, metadata, CgroupIdIndex.host(), clock::bootToMono);
         this.enrichers.add(new ContainerStage(containers));
         this.closeables.add(metadata);
@@ -120,8 +125,8 @@ public final class Components implements AutoCloseable {
     }
 
     /**
-     * The source to use. {@code auto} takes eBPF where BTF and privileges allow, else the proc
-     * connector, else /proc polling, and says in one line on stderr which it took and why. An
+     * The source to use. {@code auto} takes eBPF where BTF and privileges allow, else kernel audit,
+     * else the proc connector, else /proc polling, and says in one line on stderr which it took and why. An
      * explicit choice that cannot work fails with exit 3, naming what is missing.
      */
     public EventSource chooseSource(SourceChoice choice, SourceOptions options) {
@@ -141,9 +146,23 @@ public final class Components implements AutoCloseable {
                 }
                 yield new ProcConnectorSource(proc, clock::bootToMono);
             }
+            case audit -> {
+                String missing = caps.missingForAudit();
+                if (missing != null) {
+                    throw BoxtraceException.missing("the audit source needs " + missing);
+                }
+                yield audit(options);
+            }
             case procfs -> procfs();
             case auto -> new AutoSource(List.of(
                     new AutoSource.Candidate("eBPF", null, () -> new EbpfSource(options), ebpfUnavailable(caps)),
+                    // Before the proc connector: the kernel copies argv at exec, so none is lost to
+                    // short-lived processes. It changes the host's audit configuration, so say so.
+                    new AutoSource.Candidate("kernel audit",
+                            "installed audit rules with key boxtrace-" + ProcessHandle.current().pid()
+                                    + "; they are removed and the audit status restored at exit",
+                            () -> audit(options),
+                            caps.missingForAudit() == null ? null : "needs " + caps.missingForAudit()),
                     new AutoSource.Candidate("proc connector (netlink)",
                             "argv read from /proc: short-lived processes may lose it",
                             () -> new ProcConnectorSource(proc, clock::bootToMono),
@@ -157,6 +176,11 @@ public final class Components implements AutoCloseable {
     private static String ebpfUnavailable(Capabilities caps) {
         String missing = caps.missingForBpf();
         return missing != null ? "needs " + missing : EbpfSource.unavailableReason();
+    }
+
+    private EventSource audit(SourceOptions options) {
+        long wallMinusMono = clock.toEpochNs(0);
+        return new AuditSource(proc, epochNs -> epochNs - wallMinusMono, options);
     }
 
     private EventSource procfs() {

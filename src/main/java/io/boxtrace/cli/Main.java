@@ -1,5 +1,6 @@
 package io.boxtrace.cli;
 
+import io.boxtrace.render.Escape;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "boxtrace", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "What happens inside Linux containers, seen from the host, from the kernel's own events.",
         subcommands = {TraceCommand.class, TreeCommand.class, BuildCommand.class, RunCommand.class, RecordCommand.class,
-                ReportCommand.class, AgentCommand.class, CommandLine.HelpCommand.class,
+                ReportCommand.class, AgentCommand.class, DebugCommand.class, CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok (with -- COMMAND: the command's own exit status)", "1:runtime error", "2:usage error",
@@ -52,7 +53,7 @@ public final class Main implements Runnable {
 
     private static int onUsageError(CommandLine.ParameterException ex, String[] args) {
         CommandLine cl = ex.getCommandLine();
-        cl.getErr().println(prefix(cl) + ex.getMessage() + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+        cl.getErr().println(prefix(cl) + Escape.text(ex.getMessage()) + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
         return ExitCode.USAGE.code();
     }
 
@@ -61,11 +62,11 @@ public final class Main implements Runnable {
             ex.printStackTrace(cl.getErr());
         }
         if (ex instanceof BoxtraceException be) {
-            cl.getErr().println(prefix(cl) + be.getMessage());
+            cl.getErr().println(prefix(cl) + Escape.text(be.getMessage()));
             return be.exitCode().code();
         }
         String what = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getClass().getSimpleName() + ": " + ex.getMessage();
-        cl.getErr().println(prefix(cl) + "internal error: " + what
+        cl.getErr().println(prefix(cl) + "internal error: " + Escape.text(what)
                 + " (please report it; BOXTRACE_DEBUG=1 shows the stack trace)");
         return ExitCode.INTERNAL_ERROR.code();
     }

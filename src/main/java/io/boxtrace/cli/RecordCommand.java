@@ -1,5 +1,6 @@
 package io.boxtrace.cli;
 
+import io.boxtrace.render.Escape;
 import io.boxtrace.event.Clock;
 import io.boxtrace.pipeline.CommandScope;
 import io.boxtrace.pipeline.ContainerFilter;

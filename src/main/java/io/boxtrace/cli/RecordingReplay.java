@@ -1,5 +1,6 @@
 package io.boxtrace.cli;
 
+import io.boxtrace.render.Escape;
 import io.boxtrace.event.ExecEvent;
 import io.boxtrace.event.ExitEvent;
 import io.boxtrace.event.NamespaceEvent;
@@ -32,7 +33,7 @@ final class RecordingReplay {
 
     static Result replay(String command, Path file, Integer clientPid, Predicate<List<String>> isClient,
                          Consumer<TracedEvent> sink, PrintWriter err) {
-        try (RecordingReader reader = RecordingReader.open(file)) {
+        try (RecordingReader reader = RecordingInputs.open(file, err, command)) {
             int client = clientPid == null ? -1 : clientPid;
             List<String> args = List.of();
             long start = 0;
@@ -63,13 +64,13 @@ final class RecordingReplay {
                     }
                 }
             } catch (RecordingFormatException e) {
-                err.println(command + ": " + e.getMessage() + "; using the events before it");
+                err.println(command + ": " + Escape.text(e.getMessage()) + "; using the events before it");
             }
             if (skipped > 0) {
                 err.println(command + ": " + skipped + " event(s) could not be analysed and were skipped");
             }
             if (reader.warning() != null) {
-                err.println(command + ": warning: " + reader.warning());
+                err.println(command + ": warning: " + Escape.text(reader.warning()));
             }
             if (args.isEmpty()) {
                 throw BoxtraceException.runtime(file + ": no matching client command was recorded"

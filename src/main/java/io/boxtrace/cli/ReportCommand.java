@@ -1,5 +1,6 @@
 package io.boxtrace.cli;
 
+import io.boxtrace.render.Escape;
 import io.boxtrace.event.TracedEvent;
 import io.boxtrace.pipeline.PipelineStats;
 import io.boxtrace.pipeline.SinkSet;
@@ -40,7 +41,7 @@ public final class ReportCommand implements java.util.concurrent.Callable<Intege
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        try (RecordingReader reader = RecordingReader.open(input)) {
+        try (RecordingReader reader = RecordingInputs.open(input, err, "boxtrace report")) {
             long[] lastNs = {reader.header().startMonoNs()};
             SinkSet sinks = new SinkSet(List.of(open(reader, lastNs)));
             RecordingFormatException broken = null;
@@ -63,7 +64,7 @@ public final class ReportCommand implements java.util.concurrent.Callable<Intege
                         + output + ": " + sinks.lastError().getMessage());
             }
             if (reader.warning() != null) {
-                err.println("boxtrace report: warning: " + reader.warning());
+                err.println("boxtrace report: warning: " + Escape.text(reader.warning()));
             }
             if (broken != null) {
                 throw BoxtraceException.runtime(broken.getMessage() + "; the " + n + " events before it were written to "

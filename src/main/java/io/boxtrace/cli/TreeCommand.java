@@ -66,6 +66,9 @@ public final class TreeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (pid != null && pid <= 0) {
+            throw BoxtraceException.usage("PID must be a positive process id, not " + pid);
+        }
         if (at != null && from == null) {
             throw BoxtraceException.usage("--at needs --from RECORDING");
         }

@@ -1,5 +1,6 @@
 package io.boxtrace.cli;
 
+import io.boxtrace.render.Escape;
 import io.boxtrace.event.ContainerInfo;
 import io.boxtrace.event.ExitEvent;
 import io.boxtrace.event.ForkEvent;
@@ -37,31 +38,56 @@ final class TreeFromRecording {
     }
 
     int run(PrintWriter out, PrintWriter err) {
-        try (RecordingReader reader = RecordingReader.open(file)) {
+        try (RecordingReader reader = RecordingInputs.open(file, err, "boxtrace tree")) {
             RecordingHeader header = reader.header();
             long until = until(header);
             ProcessTable table = new ProcessTable(pid -> Optional.empty(), Components.GRACE_NS, Components.MAX_EXITED);
             Map<Integer, ContainerInfo> containers = new HashMap<>();
             TracedEvent t;
+            RecordingFormatException broken = null;
+            long lastNs = header.startMonoNs();
             try {
-                while ((t = reader.next()) != null && t.event().timeNs() <= until) {
-                    table.apply(t.event());
-                    track(t, containers);
+                while ((t = reader.next()) != null) {
+                    lastNs = Math.max(lastNs, t.event().timeNs());
+                    if (t.event().timeNs() <= until) {
+                        table.apply(t.event());
+                        track(t, containers);
+                    }
                 }
             } catch (RecordingFormatException e) {
-                err.println("boxtrace tree: " + e.getMessage() + "; showing the tree up to there");
+                broken = e;
+            }
+            if (broken == null && at != null) {
+                long endNs = reader.summary() != null ? Math.max(lastNs, reader.summary().endMonoNs()) : lastNs;
+                if (until < header.startMonoNs() || until > endNs) {
+                    throw BoxtraceException.usage("--at " + at + " is outside the recording, which spans "
+                            + instant(header, header.startMonoNs()) + " to " + instant(header, endNs)
+                            + " (offsets 0s to " + String.format("%.3fs", (endNs - header.startMonoNs()) / 1e9) + ")");
+                }
             }
             if (reader.warning() != null) {
-                err.println("boxtrace tree: warning: " + reader.warning());
+                err.println("boxtrace tree: warning: " + Escape.text(reader.warning()));
+            }
+            if (broken != null) {
+                // A partial tree is still worth seeing, but it is marked and the exit code says it failed.
+                out.println("(partial: the recording is corrupt after line " + reader.lineNumber()
+                        + "; this is the tree up to there)");
             }
             out.print(command.render(table.live(), containers::get, Integer::toString, header.clock(), Style.forStdout()));
             out.flush();
+            if (broken != null) {
+                throw BoxtraceException.runtime(broken.getMessage() + "; the tree shown is partial");
+            }
             return ExitCode.OK.code();
         } catch (RecordingFormatException e) {
             throw BoxtraceException.runtime(e.getMessage());
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot read " + file + ": " + TraceCommand.describe(e));
         }
+    }
+
+    private static String instant(RecordingHeader h, long monoNs) {
+        return Instant.ofEpochSecond(0, monoNs + h.wallMinusMonoNs()).toString();
     }
 
     private static void track(TracedEvent t, Map<Integer, ContainerInfo> containers) {

@@ -20,7 +20,11 @@ import java.util.regex.Pattern;
  * <li>CRI-O {@code crio-<64hex>}, containerd {@code cri-containerd-<64hex>}; containerd without
  *     Kubernetes ({@code /<namespace>/<id>} as ctr and nerdctl create it) is recognised by the caller
  *     from the pid namespace, since the path alone is ambiguous</li>
- * <li>LXC: {@code /lxc/<name>}, {@code /lxc.payload.<name>}</li>
+ * <li>LXC: {@code /lxc/<name>}, {@code /lxc.payload.<name>} (its monitor runs in {@code lxc.monitor.<name>}:
+ *     scaffolding)</li>
+ * <li>systemd-nspawn registered with machined: {@code machine.slice/machine-<escaped name>.scope}, the
+ *     container in its {@code payload} child, nspawn itself in {@code supervisor} (scaffolding); libvirt's
+ *     {@code machine-qemu…} scopes are virtual machines, not containers</li>
  * <li>podman build (Buildah): {@code /buildah-buildah<digits>}, one per RUN step</li>
  * </ul>
  *
@@ -58,6 +62,17 @@ public final class CgroupParser {
                 found.add(new CgroupRef(ContainerRuntime.BUILDKIT.id(), part, null, null, null));
                 continue;
             }
+            if (part.startsWith("machine-") && part.endsWith(".scope") && part.length() > 14) {
+                String name = unescapeUnit(part.substring(8, part.length() - 6));
+                boolean supervisor = i + 1 < parts.length && parts[i + 1].equals("supervisor");
+                if (!supervisor && !name.startsWith("qemu-")) {
+                    found.add(new CgroupRef(ContainerRuntime.NSPAWN.id(), name, null, null, null));
+                }
+                if (supervisor) {
+                    break;
+                }
+                continue;
+            }
             if (i > 0 && parts[i - 1].equals("lxc")) {
                 found.add(new CgroupRef(ContainerRuntime.LXC.id(), part, null, null, null));
                 continue;
@@ -72,6 +87,24 @@ public final class CgroupParser {
             inner = r.withParent(inner);
         }
         return Optional.ofNullable(inner);
+    }
+
+    /** systemd's unit name escaping: {@code \\xNN} is the byte NN ({@code -} is {@code \\x2d}). */
+    static String unescapeUnit(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == '\\' && i + 3 < s.length() && s.charAt(i + 1) == 'x') {
+                try {
+                    out.append((char) Integer.parseInt(s.substring(i + 2, i + 4), 16));
+                    i += 3;
+                    continue;
+                } catch (NumberFormatException ignored) {
+                    // not an escape: keep the backslash
+                }
+            }
+            out.append(s.charAt(i));
+        }
+        return out.toString();
     }
 
     private static CgroupRef match(String part, String podUid, String previous) {

@@ -59,6 +59,9 @@ final class ChunkedInputStream extends InputStream {
         } catch (NumberFormatException e) {
             throw new IOException("bad chunk size: " + UnixHttp.abbreviate(size));
         }
+        if (remaining < 0) {
+            throw new IOException("bad chunk size: " + UnixHttp.abbreviate(size));
+        }
         if (remaining == 0) {
             done = true;
             return false;

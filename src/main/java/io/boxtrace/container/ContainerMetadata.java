@@ -1,9 +1,17 @@
 package io.boxtrace.container;
 
-import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Names and images of containers, asked of their runtime once per container id: Docker's API
@@ -11,25 +19,45 @@ import java.util.concurrent.ConcurrentHashMap;
  * Podman's on-disk store. When Docker cannot be asked, says so once on stderr and goes on with
  * cgroup-level attribution.
  *
- * <p>Thread-safety: {@link #lookup} on the pipeline thread; the events cache is filled from the
- * events thread (a concurrent map).
+ * <p>Thread-safety: {@link #lookup} on the pipeline thread; inspects run on two lookup threads and
+ * the events cache is filled from the events thread (concurrent maps). The lookup threads and the
+ * events thread are daemons and are interrupted by {@link #close}, so a silent daemon never holds
+ * up shutdown.
  */
 public final class ContainerMetadata implements AutoCloseable {
 
     private final DockerClient docker;
     private final PodmanStore podman;
-    private final PrintWriter err;
-    private final String command;
+    /** One-line warnings for the user; the caller escapes them, since daemon text is untrusted. */
+    private final Consumer<String> warn;
+    private final ContainerdState containerd;
+    /** Docker daemons running inside containers (Docker in Docker), by the outer container's id. */
+    private final Map<String, DockerClient> nested = new ConcurrentHashMap<>();
     private final Map<String, ContainerMeta> fromEvents = new ConcurrentHashMap<>();
     private final CriAnnotations cri = CriAnnotations.host();
     private volatile boolean dockerDown;
+    /** Set when an answer took longer than {@link #PROMPT_WAIT_MS}: stop waiting for Docker on the pipeline thread. */
+    private volatile boolean slow;
+    private final AtomicBoolean warned = new AtomicBoolean();
+    /** How long the pipeline waits for an inspect while Docker answers promptly (it takes ~5 ms here). */
+    static final long PROMPT_WAIT_MS = 300;
+    private static final int MAX_QUEUED_LOOKUPS = 256;
+    private final Map<String, ContainerMeta> inspected = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Optional<ContainerMeta>>> inFlight = new ConcurrentHashMap<>();
+    /** Two daemon threads and a bounded queue: a silent daemon ties up at most these, never the pipeline. */
+    private final ThreadPoolExecutor lookups = new ThreadPoolExecutor(2, 2, 10, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(MAX_QUEUED_LOOKUPS), Thread.ofPlatform().name("boxtrace-docker-lookup-", 0).daemon(true).factory());
     private Thread eventsThread;
 
-    public ContainerMetadata(DockerClient docker, PodmanStore podman, PrintWriter err, String command) {
+    public ContainerMetadata(DockerClient docker, PodmanStore podman, Consumer<String> warn) {
+        this(docker, podman, ContainerdState.host(), warn);
+    }
+
+    public ContainerMetadata(DockerClient docker, PodmanStore podman, ContainerdState containerd, Consumer<String> warn) {
         this.docker = docker;
         this.podman = podman;
-        this.err = err;
-        this.command = command;
+        this.containerd = containerd;
+        this.warn = warn;
     }
 
     /** Starts following Docker's event stream in the background, if a Docker socket is there. */
@@ -56,25 +84,99 @@ public final class ContainerMetadata implements AutoCloseable {
     }
 
     public Optional<ContainerMeta> lookup(CgroupRef ref) {
-        return switch (ContainerRuntime.of(ref.runtime())) {
+        return lookup(ref, -1);
+    }
+
+    /**
+     * @param parentPid a live process of the enclosing container when the ref is nested (Docker in
+     *                  Docker), else -1: the inner daemon's socket is reached through its root
+     *                  ({@code /proc/<pid>/root/run/docker.sock}), never through the host's daemon
+     */
+    public Optional<ContainerMeta> lookup(CgroupRef ref, int parentPid) {
+        ContainerRuntime runtime = ContainerRuntime.of(ref.runtime());
+        if (ref.parent() != null && runtime == ContainerRuntime.DOCKER) {
+            return parentPid > 0 ? nestedDocker(ref.parent().id(), parentPid, ref.id()) : Optional.empty();
+        }
+        return switch (runtime) {
             case DOCKER -> docker(ref.id());
             case PODMAN -> podman.lookup(ref.id());
             // the CRI plugins' own record of the pod, in the OCI bundle on this node (no API server)
-            case KUBERNETES, CONTAINERD, CRIO -> cri.lookup(ref.id());
+            case KUBERNETES, CRIO -> cri.lookup(ref.id());
+            case CONTAINERD -> ref.namespace() == null ? cri.lookup(ref.id()) : containerd.lookup(ref.namespace(), ref.id())
+                    .or(() -> cri.lookup(ref.id()));
+            case LXC, NSPAWN -> Optional.of(new ContainerMeta(ref.id(), ref.id(), null, Map.of()));
             default -> Optional.empty();
         };
     }
 
+    private Optional<ContainerMeta> nestedDocker(String outerId, int outerPid, String id) {
+        DockerClient inner = nested.computeIfAbsent(outerId, k -> {
+            for (String sock : new String[] {"run/docker.sock", "var/run/docker.sock"}) {
+                java.nio.file.Path p = java.nio.file.Path.of("/proc", Integer.toString(outerPid), "root", sock);
+                if (java.nio.file.Files.exists(p)) {
+                    return new DockerClient(p);
+                }
+            }
+            return null;
+        });
+        if (inner == null) {
+            nested.remove(outerId);
+            return Optional.empty();
+        }
+        try {
+            return inner.inspect(id);
+        } catch (RuntimeUnavailableException e) {
+            nested.remove(outerId); // that process may have gone: another one of the container is asked next time
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Docker's answer for id without ever blocking the pipeline for long: the inspect runs on a
+     * small lookup thread, and the caller waits at most {@link #PROMPT_WAIT_MS} for it while the
+     * daemon has been answering promptly. A daemon that is slower than that (or hangs until the
+     * client's timeout) costs one such wait; later events go on with the id, and the name arrives
+     * with a later sighting once the answer is in.
+     */
     private Optional<ContainerMeta> docker(String id) {
         ContainerMeta cached = fromEvents.get(id);
         if (cached != null && cached.name() != null) {
             return Optional.of(cached);
         }
+        ContainerMeta answered = inspected.get(id);
+        if (answered != null) {
+            return Optional.of(answered);
+        }
         if (docker == null || dockerDown) {
             return Optional.ofNullable(cached);
         }
+        CompletableFuture<Optional<ContainerMeta>> pending;
+        try {
+            pending = inFlight.computeIfAbsent(id, k -> CompletableFuture.supplyAsync(() -> inspectNow(k), lookups));
+        } catch (RejectedExecutionException full) {
+            return Optional.ofNullable(cached); // too many look-ups queued: a later sighting asks again
+        }
+        if (slow) {
+            return pending.isDone() ? pending.join().or(() -> Optional.ofNullable(cached)) : Optional.ofNullable(cached);
+        }
+        try {
+            return pending.get(PROMPT_WAIT_MS, TimeUnit.MILLISECONDS).or(() -> Optional.ofNullable(fromEvents.get(id)));
+        } catch (TimeoutException e) {
+            slow = true;
+            return Optional.ofNullable(cached);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.ofNullable(cached);
+        } catch (ExecutionException e) {
+            return Optional.ofNullable(cached);
+        }
+    }
+
+    /** On a lookup thread: asks Docker, remembers the answer, says once when Docker cannot be asked. */
+    private Optional<ContainerMeta> inspectNow(String id) {
         try {
             Optional<ContainerMeta> m = docker.inspect(id);
+            slow = false;
             if (m.isEmpty()) {
                 // Already removed: the events stream may still bring its name in a moment.
                 for (int i = 0; i < 5 && fromEvents.get(id) == null; i++) {
@@ -82,15 +184,21 @@ public final class ContainerMetadata implements AutoCloseable {
                 }
                 return Optional.ofNullable(fromEvents.get(id));
             }
+            inspected.put(id, m.get());
             return m;
         } catch (RuntimeUnavailableException e) {
             dockerDown = true;
-            err.println(command + ": " + e.getMessage() + "; containers are shown by id (cgroup-level attribution)");
-            err.flush();
-            return Optional.ofNullable(cached);
+            if (warned.compareAndSet(false, true)) {
+                warn.accept(e.getMessage() + "; containers are shown by id (cgroup-level attribution)");
+            }
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty(); // enrichment never stops an event: the container goes on by id
+        } finally {
+            inFlight.remove(id);
         }
     }
 
@@ -100,5 +208,6 @@ public final class ContainerMetadata implements AutoCloseable {
         if (t != null) {
             t.interrupt();
         }
+        lookups.shutdownNow();
     }
 }

@@ -37,6 +37,10 @@ public final class ContainerRegistry {
     private final ProcReader proc;
     private final ContainerMetadata metadata;
     private final CgroupIdIndex cgroupIds;
+    private final PidNsRuntimes pidNsRuntimes;
+    /** The parent record of the exec being enriched (pipeline thread), for containers gone from /proc. */
+    private ProcessInfo eventParent;
+    private final ContainerdState containerd;
     /** Every index points at one holder per container, so naming it later is one assignment. */
     private final Map<String, KnownContainer> byId = new HashMap<>();
     private final Map<Integer, KnownContainer> byPid = new HashMap<>();
@@ -60,16 +64,28 @@ public final class ContainerRegistry {
      */
     public ContainerRegistry(ProcReader proc, ContainerMetadata metadata, CgroupIdIndex cgroupIds,
                              LongUnaryOperator bootToMono) {
+        this(proc, metadata, cgroupIds, bootToMono, PidNsRuntimes.host(proc), ContainerdState.host());
+    }
+
+    /**
+     * @param pidNsRuntimes names containers known only by a pid namespace of their own
+     * @param containerd    tells containerd's {@code /<namespace>/<id>} cgroups from any other
+     */
+    public ContainerRegistry(ProcReader proc, ContainerMetadata metadata, CgroupIdIndex cgroupIds,
+                             LongUnaryOperator bootToMono, PidNsRuntimes pidNsRuntimes, ContainerdState containerd) {
         this.proc = proc;
         this.metadata = metadata;
         this.cgroupIds = cgroupIds;
         this.bootToMono = bootToMono;
+        this.pidNsRuntimes = pidNsRuntimes;
+        this.containerd = containerd;
     }
 
     /** The event with the container of its process, tracking container starts and stops. */
     public TracedEvent enrich(TracedEvent t) {
         Event e = t.event();
         ProcessInfo p = t.process();
+        eventParent = e instanceof ExecEvent ? t.parent() : null;
         KnownContainer c = switch (e) {
             case SnapshotEvent s -> track(s.process().pid(), resolve(s.process()), e.timeNs());
             case ForkEvent f -> f.isThread() ? byPid.get(f.parent().pid())
@@ -110,11 +126,11 @@ public final class ContainerRegistry {
         Optional<String> path = cg != 0 ? cgroupIds.path(cg) : Optional.empty();
         if (path.isPresent() && task.pidNs() != 0) {
             // The kernel's own facts for this very task: no /proc read, nothing stale.
-            c = resolve(path.get(), task.pidNs(), hostPidNs ? 1 : 2);
+            c = resolve(task.pid(), path.get(), task.pidNs(), hostPidNs ? 1 : 2);
         } else if (cg != 0 && task.pidNs() != 0 && proc.cgroup(task.pid()).isEmpty()) {
             // Gone before /proc could be read: the cgroup may be newer than the last walk; walk again.
             path = cgroupIds.path(cg, true);
-            c = path.isPresent() ? resolve(path.get(), task.pidNs(), hostPidNs ? 1 : 2) : byPid.get(task.pid());
+            c = path.isPresent() ? resolve(task.pid(), path.get(), task.pidNs(), hostPidNs ? 1 : 2) : byPid.get(task.pid());
         } else {
             path = Optional.empty();
             c = readAtExec(x, p);
@@ -157,7 +173,7 @@ public final class ContainerRegistry {
                 : proc.namespaceInode(pid, "pid").orElse(p == null ? 0L : p.pidNamespace());
         int nsDepth = x.task().nsPid() != Task.UNKNOWN && x.task().nsPid() != pid ? 2
                 : proc.status(pid).map(s -> s.nsPids().size()).orElse(p == null ? 1 : Math.max(1, p.nsPids().size()));
-        KnownContainer c = resolve(cgroup, pidNs, nsDepth);
+        KnownContainer c = resolve(pid, cgroup, pidNs, nsDepth);
         return c != null ? c : byPid.get(pid);
     }
 
@@ -170,12 +186,19 @@ public final class ContainerRegistry {
     }
 
     private KnownContainer resolve(ProcessInfo p) {
-        return resolve(p.cgroup(), p.pidNamespace(), Math.max(1, p.nsPids().size()));
+        return resolve(p.pid(), p.cgroup(), p.pidNamespace(), Math.max(1, p.nsPids().size()));
     }
 
-    /** cgroup path first, then a known pid namespace, then a container of its own when nested in a pid namespace. */
-    KnownContainer resolve(String cgroup, long pidNs, int nsDepth) {
+    /**
+     * cgroup path first (containerd's ambiguous {@code /<namespace>/<id>} only when containerd has
+     * that task), then a known pid namespace, then a container of its own when nested in a pid
+     * namespace, named by the process that made it ({@link PidNsRuntimes}).
+     */
+    KnownContainer resolve(int pid, String cgroup, long pidNs, int nsDepth) {
         Optional<CgroupRef> ref = CgroupParser.parse(cgroup);
+        if (ref.isEmpty() && nsDepth > 1) {
+            ref = containerd.fromCgroup(cgroup);
+        }
         if (ref.isPresent()) {
             KnownContainer c = known(ref.get(), cgroup);
             if (pidNs != 0 && nsDepth > 1 && byPidNs.putIfAbsent(pidNs, c) == null) {
@@ -187,10 +210,7 @@ public final class ContainerRegistry {
             return byPidNs.get(pidNs);
         }
         if (nsDepth > 1 && pidNs != 0) {
-            String name = cgroup == null || cgroup.equals("/") ? null : Path.of(cgroup).getFileName().toString();
-            String id = name != null ? name : "pidns-" + pidNs;
-            KnownContainer c = byId.computeIfAbsent(id, k -> new KnownContainer(new ContainerInfo(k, name, null,
-                    directRuntime(k), Map.of(), null, cgroup)));
+            KnownContainer c = ownPidNs(pid, cgroup, pidNs);
             byPidNs.put(pidNs, c);
             c.pidNamespaces.add(pidNs);
             return c;
@@ -198,14 +218,34 @@ public final class ContainerRegistry {
         return null;
     }
 
-    /** runc and crun used directly keep their state under /run/<runtime>/<id>. */
-    private static String directRuntime(String id) {
-        for (ContainerRuntime r : List.of(ContainerRuntime.RUNC, ContainerRuntime.CRUN)) {
-            if (Files.isDirectory(Path.of("/run", r.id(), id))) {
-                return r.id();
+    /**
+     * A container with a pid namespace of its own that no cgroup names: named by its runtime when
+     * {@link PidNsRuntimes} recognises it, else by its cgroup's base name, else {@code pidns-<inode>}.
+     * An id already held by a live container in another pid namespace is not reused.
+     */
+    private KnownContainer ownPidNs(int pid, String cgroup, long pidNs) {
+        // The parent's record is believed only for a parent on the host (never a container's process).
+        ProcessInfo parent = eventParent != null && eventParent.pid() != pid && byPid.get(eventParent.pid()) == null
+                ? eventParent : null;
+        ContainerInfo named = pidNsRuntimes.identify(pid, pidNs, cgroup, parent == null ? null : parent.comm(),
+                parent == null ? null : parent.args()).orElse(null);
+        if (named != null) {
+            KnownContainer k = byId.get(named.id());
+            if (k == null) {
+                k = new KnownContainer(named);
+                byId.put(named.id(), k);
+                return k;
+            }
+            if (k.pidNamespaces.isEmpty()) {
+                k.info = named;
+                return k;
             }
         }
-        return ContainerRuntime.UNKNOWN.id();
+        String leaf = cgroup == null || cgroup.equals("/") ? null : Path.of(cgroup).getFileName().toString();
+        KnownContainer byLeaf = leaf == null ? null : byId.get(leaf);
+        String id = leaf != null && (byLeaf == null || byLeaf.pidNamespaces.isEmpty()) ? leaf : "pidns-" + pidNs;
+        return byId.computeIfAbsent(id, k -> new KnownContainer(new ContainerInfo(k, k.equals(leaf) ? leaf : null,
+                null, ContainerRuntime.UNKNOWN.id(), Map.of(), null, cgroup)));
     }
 
     /**
@@ -219,7 +259,7 @@ public final class ContainerRegistry {
             return k;
         }
         ContainerInfo parent = ref.parent() == null ? null : known(ref.parent(), null).info;
-        ContainerMeta meta = metadata.lookup(ref).orElse(null);
+        ContainerMeta meta = metadata.lookup(ref, parent == null ? -1 : pidIn(parent)).orElse(null);
         Map<String, String> labels = new HashMap<>(meta == null ? Map.of() : meta.labels());
         if (ref.podUid() != null) {
             labels.putIfAbsent("io.kubernetes.pod.uid", ref.podUid());
@@ -233,6 +273,17 @@ public final class ContainerRegistry {
             k.info = c; // named at last: every index already points here
         }
         return k;
+    }
+
+    /** A live process of a container (the lowest pid: its init or daemon, usually), or -1. */
+    private int pidIn(ContainerInfo c) {
+        int best = -1;
+        for (var e : byPid.entrySet()) {
+            if (e.getValue() != null && e.getValue().info.id().equals(c.id()) && (best < 0 || e.getKey() < best)) {
+                best = e.getKey();
+            }
+        }
+        return best;
     }
 
     /** One container as the registry knows it, shared by every index. */

@@ -29,13 +29,30 @@ public enum ContainerRuntime {
             Set.of("crictl"), Set.of(), Set.of("run", "exec", "start")),
     /** A container in a Kubernetes pod whose runtime the cgroup does not say. */
     KUBERNETES("kubernetes", null, Set.of(), Set.of("kubelet"), Set.of(), Set.of(), Set.of()),
+    /** LXC: the container in {@code lxc.payload.<name>}, its monitor ({@code [lxc monitor] <path> <name>}, comm lxc-start) in {@code lxc.monitor.<name>}. */
     LXC("lxc", "^lxc\\.payload\\.(.+)$", Set.of("lxc-start", "lxc-attach"), Set.of("lxc-monitord"),
-            Set.of("lxc-start", "lxc-execute", "lxc-attach"), Set.of(), Set.of()),
+            Set.of("lxc-start", "lxc-execute", "lxc-attach"), Set.of(), Set.of(Verbs.ANY)),
+    /** systemd-nspawn: {@code machine-<name>.scope/payload} when registered (CgroupParser), else its own pid namespace under it. */
+    NSPAWN("nspawn", null, Set.of("systemd-nspawn"), Set.of("systemd-machined"), Set.of("systemd-nspawn"), Set.of(),
+            Set.of(Verbs.ANY)),
+    /** bubblewrap: an outer bwrap outside, a bwrap reaper as pid 1 inside (a container process, not scaffolding). */
+    BWRAP("bwrap", null, Set.of("bwrap"), Set.of(), Set.of("bwrap"), Set.of(), Set.of(Verbs.ANY)),
+    /** Apptainer: known from its starter's process title (ApptainerFacts); never run on this host. */
+    APPTAINER("apptainer", null, Set.of("starter", "starter-suid"), Set.of(), Set.of("apptainer"), Set.of("build"),
+            Set.of("run", "exec", "shell", "instance")),
+    SINGULARITY("singularity", null, Set.of("starter", "starter-suid"), Set.of(), Set.of("singularity"), Set.of("build"),
+            Set.of("run", "exec", "shell", "instance")),
     RUNC("runc", null, Set.of("runc", "runc:[0:PARENT]", "runc:[1:CHILD]", "runc:[2:INIT]"), Set.of(),
             Set.of("runc"), Set.of(), Set.of("run", "exec", "start", "create")),
     CRUN("crun", null, Set.of("crun"), Set.of(), Set.of("crun"), Set.of(), Set.of("run", "exec", "start", "create")),
     /** A pid namespace of its own that no runtime claims. */
     UNKNOWN("unknown", null, Set.of(), Set.of(), Set.of(), Set.of(), Set.of());
+
+    /** Holder of the wildcard verb: enum constants cannot refer to the enum's own static fields. */
+    private static final class Verbs {
+        /** For clients whose every invocation starts a container (lxc-start, systemd-nspawn, bwrap). */
+        static final String ANY = "*";
+    }
 
     private final String id;
     private final Pattern cgroupLeaf;
@@ -162,7 +179,7 @@ public enum ContainerRuntime {
             Optional<ContainerRuntime> r = ofClient(baseName(argv.get(i)));
             if (r.isPresent()) {
                 Set<String> verbs = build ? r.get().buildVerbs : r.get().startVerbs;
-                return argv.subList(i + 1, argv.size()).stream().anyMatch(verbs::contains);
+                return verbs.contains(Verbs.ANY) || argv.subList(i + 1, argv.size()).stream().anyMatch(verbs::contains);
             }
         }
         return false;

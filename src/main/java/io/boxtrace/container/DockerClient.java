@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +29,13 @@ public final class DockerClient {
     private volatile String version;
 
     public DockerClient(Path socket) {
+        this(socket, UnixHttp.TIMEOUT_MS);
+    }
+
+    /** A client whose connect, write and read each give up after timeoutMs without progress. */
+    public DockerClient(Path socket, long timeoutMs) {
         this.socket = socket;
-        this.http = new UnixHttp(socket);
+        this.http = new UnixHttp(socket, timeoutMs);
     }
 
     /** DOCKER_HOST when it names a unix:// socket, else /var/run/docker.sock. */
@@ -80,6 +86,91 @@ public final class DockerClient {
         }
     }
 
+    /** Every container the daemon has, running or not (for telling "not running" from "no such container"). */
+    public java.util.List<RuntimeContainer> listAll() throws RuntimeUnavailableException {
+        JsonNode arr = getJson("/containers/json?all=1", "list containers");
+        java.util.List<RuntimeContainer> out = new java.util.ArrayList<>();
+        for (JsonNode n : arr) {
+            String name = stripSlash(n.path("Names").path(0).asText(null));
+            out.add(new RuntimeContainer(n.path("Id").asText(), name, "docker", n.path("State").asText().equals("running")));
+        }
+        return out;
+    }
+
+    /** The host pid of the container's main process (State.Pid), or 0 when it is not running or unknown. */
+    public int mainPid(String id) throws RuntimeUnavailableException {
+        JsonNode n = getJson("/containers/" + id + "/json", "inspect " + id);
+        return n == null ? 0 : n.path("State").path("Pid").asInt(0);
+    }
+
+    /**
+     * The directories of a local image's layers, top first, when the storage driver is overlay2
+     * (UpperDir, then LowerDir's colon-separated list); empty when the daemon has no such image.
+     *
+     * @throws RuntimeUnavailableException also when the image is stored by another driver
+     */
+    public Optional<java.util.List<Path>> imageLayers(String ref) throws RuntimeUnavailableException {
+        JsonNode n = getJson("/images/" + java.net.URLEncoder.encode(ref, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("%2F", "/").replace("%3A", ":").replace("%40", "@") + "/json", "inspect image " + ref);
+        if (n == null) {
+            return Optional.empty();
+        }
+        JsonNode gd = n.path("GraphDriver");
+        if (!gd.path("Name").asText().equals("overlay2")) {
+            throw new RuntimeUnavailableException("Docker stores " + ref + " with the " + gd.path("Name").asText("unknown")
+                    + " driver; only overlay2 layers can be used");
+        }
+        java.util.List<Path> layers = new java.util.ArrayList<>();
+        String upper = gd.path("Data").path("UpperDir").asText("");
+        if (!upper.isEmpty()) {
+            layers.add(Path.of(upper));
+        }
+        for (String l : gd.path("Data").path("LowerDir").asText("").split(":")) {
+            if (!l.isEmpty()) {
+                layers.add(Path.of(l));
+            }
+        }
+        return Optional.of(layers);
+    }
+
+    /** GET of a versioned path as JSON; null on 404. */
+    private JsonNode getJson(String path, String what) throws RuntimeUnavailableException {
+        String v = negotiate();
+        UnixHttp.Response r = call("/v" + v + path);
+        if (r.status() == 404) {
+            return null;
+        }
+        if (r.status() != 200) {
+            throw new RuntimeUnavailableException("Docker answered HTTP " + r.status() + " to " + what);
+        }
+        try {
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new RuntimeUnavailableException("Docker sent a malformed answer to " + what);
+        }
+    }
+
+    /**
+     * An image's layer directories as the graph driver names them: {@code GraphDriver.Data.UpperDir}
+     * and {@code LowerDir} (colon-separated) of the image inspect answer, as given; empty for a 404.
+     */
+    public Optional<String[]> imageGraphDirs(String imageId) throws RuntimeUnavailableException {
+        String v = negotiate();
+        UnixHttp.Response r = call("/v" + v + "/images/" + imageId + "/json");
+        if (r.status() == 404) {
+            return Optional.empty();
+        }
+        if (r.status() != 200) {
+            throw new RuntimeUnavailableException("Docker answered HTTP " + r.status() + " to image inspect " + imageId);
+        }
+        try {
+            JsonNode d = JSON.readTree(r.body()).path("GraphDriver").path("Data");
+            return Optional.of(new String[] {d.path("UpperDir").asText(""), d.path("LowerDir").asText("")});
+        } catch (IOException e) {
+            throw new RuntimeUnavailableException("Docker sent a malformed image inspect response for " + imageId);
+        }
+    }
+
     /**
      * Streams container events until the connection ends, calling onMeta with the name and image
      * the event carries (so short-lived containers are known after they are gone). Blocks.
@@ -119,6 +210,8 @@ public final class DockerClient {
     private UnixHttp.Response call(String path) throws RuntimeUnavailableException {
         try {
             return http.get(path);
+        } catch (SocketTimeoutException e) {
+            throw new RuntimeUnavailableException("Docker at " + socket + " does not answer (" + e.getMessage() + ")");
         } catch (AccessDeniedException e) {
             throw new RuntimeUnavailableException("permission denied on the Docker socket " + socket);
         } catch (SocketException e) {

@@ -37,6 +37,12 @@ public final class PodmanStore {
         return Optional.ofNullable(m);
     }
 
+    /** Every container in the store, running or not; which run is seen in /proc, not here. */
+    public java.util.Collection<ContainerMeta> all() {
+        reloadIfChanged();
+        return byId.values();
+    }
+
     private boolean reloadIfChanged() {
         try {
             long mtime = Files.getLastModifiedTime(file).toMillis();

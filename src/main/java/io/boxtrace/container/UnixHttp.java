@@ -1,12 +1,12 @@
 package io.boxtrace.container;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,17 +18,30 @@ import java.util.function.Consumer;
 /**
  * The least HTTP/1.1 a runtime's API socket needs: GET over a Unix-domain socket with the JDK's own
  * channels, one request per connection, Content-Length and chunked bodies, and a streaming mode
- * that hands each line of a chunked body (Docker's /events) to a consumer. A response cut short
- * or malformed is an {@link IOException} naming what was wrong. Thread-safe (no shared state).
+ * that hands each line of a chunked body (Docker's /events) to a consumer. A response cut short,
+ * malformed, slower than {@link #TIMEOUT_MS} or larger than {@link #MAX_BODY_BYTES} is an
+ * {@link IOException} naming what was wrong; nothing a daemon sends can grow memory past the caps.
+ * Thread-safe (no shared state).
  */
 final class UnixHttp {
 
+    /** Connect, write and read timeout: a local daemon answers in milliseconds; this is for one that never does. */
+    static final long TIMEOUT_MS = 3_000;
+    /** Largest response body (and so JSON document) accepted: an inspect answer is a few KiB. */
+    static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+    /** Largest line of a streamed body (one Docker event is about 1 KiB). */
+    static final int MAX_STREAM_LINE = 1024 * 1024;
     private static final int MAX_HEADER_BYTES = 64 * 1024;
-    private static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
     private final Path socket;
+    private final long timeoutMs;
 
     UnixHttp(Path socket) {
+        this(socket, TIMEOUT_MS);
+    }
+
+    UnixHttp(Path socket, long timeoutMs) {
         this.socket = socket;
+        this.timeoutMs = timeoutMs;
     }
 
     record Response(int status, Map<String, String> headers, byte[] body) {
@@ -38,31 +51,40 @@ final class UnixHttp {
     }
 
     Response get(String path) throws IOException {
-        try (SocketChannel ch = open(); InputStream in = Channels.newInputStream(ch)) {
-            send(ch, path);
+        try (SocketDeadlines conn = open()) {
+            InputStream in = new BufferedInputStream(conn.input(), 8192);
+            send(conn, path);
             int status = readStatus(in);
             Map<String, String> headers = readHeaders(in);
             return new Response(status, headers, readBody(in, headers));
         }
     }
 
-    /** GETs path and feeds every line of the (chunked or plain) body to lines until the server ends it. */
+    /**
+     * GETs path and feeds every line of the (chunked or plain) body to lines until the server ends
+     * it. The status and headers must come within the timeout; then the body may be quiet for as long
+     * as it likes (Docker's /events sends nothing while nothing happens), and an interrupt ends it.
+     */
     void stream(String path, Consumer<String> lines) throws IOException {
-        try (SocketChannel ch = open(); InputStream in = Channels.newInputStream(ch)) {
-            send(ch, path);
+        try (SocketDeadlines conn = open()) {
+            InputStream in = new BufferedInputStream(conn.input(), 8192);
+            send(conn, path);
             int status = readStatus(in);
             Map<String, String> headers = readHeaders(in);
             if (status != 200) {
                 throw new IOException("HTTP " + status + " for " + path);
             }
+            conn.readTimeout(0);
             boolean chunked = "chunked".equalsIgnoreCase(headers.get("transfer-encoding"));
             ByteArrayOutputStream line = new ByteArrayOutputStream();
-            InputStream body = chunked ? new ChunkedInputStream(in) : in;
+            InputStream body = new BufferedInputStream(chunked ? new ChunkedInputStream(in) : in, 8192);
             int c;
             while ((c = body.read()) >= 0) {
                 if (c == '\n') {
                     lines.accept(line.toString(StandardCharsets.UTF_8));
                     line.reset();
+                } else if (line.size() >= MAX_STREAM_LINE) {
+                    throw new IOException("a streamed line is longer than " + MAX_STREAM_LINE / 1024 + " KiB");
                 } else {
                     line.write(c);
                 }
@@ -70,23 +92,14 @@ final class UnixHttp {
         }
     }
 
-    private SocketChannel open() throws IOException {
-        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-        } catch (IOException e) {
-            ch.close();
-            throw e;
-        }
-        return ch;
+    private SocketDeadlines open() throws IOException {
+        return SocketDeadlines.connect(SocketChannel.open(StandardProtocolFamily.UNIX), UnixDomainSocketAddress.of(socket),
+                timeoutMs, socket.toString());
     }
 
-    private static void send(SocketChannel ch, String path) throws IOException {
+    private static void send(SocketDeadlines conn, String path) throws IOException {
         String req = "GET " + path + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: boxtrace\r\nAccept: application/json\r\n\r\n";
-        var buf = java.nio.ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII));
-        while (buf.hasRemaining()) {
-            ch.write(buf);
-        }
+        conn.write(java.nio.ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII)));
     }
 
     private static int readStatus(InputStream in) throws IOException {
@@ -123,11 +136,11 @@ final class UnixHttp {
 
     private static byte[] readBody(InputStream in, Map<String, String> headers) throws IOException {
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-            return new ChunkedInputStream(in).readAllBytes();
+            return capped(new ChunkedInputStream(in));
         }
         String len = headers.get("content-length");
         if (len == null) {
-            return in.readAllBytes();
+            return capped(in);
         }
         int n;
         try {
@@ -135,14 +148,30 @@ final class UnixHttp {
         } catch (NumberFormatException e) {
             throw new IOException("bad Content-Length: " + abbreviate(len));
         }
-        if (n < 0 || n > MAX_BODY_BYTES) {
+        if (n < 0) {
             throw new IOException("Content-Length out of range: " + n);
+        }
+        if (n > MAX_BODY_BYTES) {
+            throw tooLarge();
         }
         byte[] body = in.readNBytes(n);
         if (body.length < n) {
             throw new IOException("response cut short: " + body.length + " of " + n + " bytes");
         }
         return body;
+    }
+
+    /** The rest of in, refused once it passes {@link #MAX_BODY_BYTES} (nothing beyond is read or kept). */
+    private static byte[] capped(InputStream in) throws IOException {
+        byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+        if (body.length > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        return body;
+    }
+
+    private static IOException tooLarge() {
+        return new IOException("answer larger than " + MAX_BODY_BYTES / (1024 * 1024) + " MiB, refused");
     }
 
     static String readLine(InputStream in) throws IOException {

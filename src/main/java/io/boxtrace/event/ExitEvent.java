@@ -7,8 +7,20 @@ package io.boxtrace.event;
  * @param exitCode the exit status (0..255) when the process exited normally, else {@link Task#UNKNOWN}
  * @param signal   the signal that killed it, 0 when it exited normally
  * @param coreDumped true when the kernel dumped core
+ * @param resources  what the process cost, or null when the source could not tell
  */
-public record ExitEvent(long timeNs, Task task, int exitCode, int signal, boolean coreDumped) implements Event {
+public record ExitEvent(long timeNs, Task task, int exitCode, int signal, boolean coreDumped,
+                        ProcessResources resources) implements Event {
+
+    /** An exit without resource figures. */
+    public ExitEvent(long timeNs, Task task, int exitCode, int signal, boolean coreDumped) {
+        this(timeNs, task, exitCode, signal, coreDumped, null);
+    }
+
+    /** The same exit with these resource figures. */
+    public ExitEvent withResources(ProcessResources r) {
+        return new ExitEvent(timeNs, task, exitCode, signal, coreDumped, r);
+    }
 
     /** Decodes a wait(2)-style status word as the kernel reports it (exit_code in task_struct). */
     public static ExitEvent fromWaitStatus(long timeNs, Task task, int status) {

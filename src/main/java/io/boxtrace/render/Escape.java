@@ -20,7 +20,7 @@ public final class Escape {
         }
         int i = 0;
         while (i < s.length() && safe(s, i)) {
-            i++;
+            i += Character.isHighSurrogate(s.charAt(i)) ? 2 : 1; // a safe high surrogate is a whole pair
         }
         if (i == s.length()) {
             return s;

@@ -12,7 +12,7 @@ package io.boxtrace.source;
  */
 public interface EventSource extends AutoCloseable {
 
-    /** The source's stable name: {@code ebpf}, {@code netlink} or {@code procfs}. */
+    /** The source's stable name: {@code ebpf}, {@code audit}, {@code netlink} or {@code procfs}. */
     String name();
 
     /**

@@ -33,6 +33,7 @@ class LayeringTest {
             "io.boxtrace.container",
             "io.boxtrace.pipeline",
             "io.boxtrace.analysis",
+            "io.boxtrace.debug",
             "io.boxtrace.render",
             "io.boxtrace.sink",
             "io.boxtrace.cli");

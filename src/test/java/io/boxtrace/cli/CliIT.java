@@ -137,7 +137,8 @@ class CliIT {
 
         Result auto = boxtraceAs("nobody", "trace", "--", "sleep", "0.3");
         assertThat(auto.err()).contains("using the /proc polling source (misses processes shorter than 100 ms; "
-                + "eBPF: needs CAP_BPF (run as root); proc connector (netlink): needs CAP_NET_ADMIN (run as root))");
+                + "eBPF: needs CAP_BPF (run as root); kernel audit: needs CAP_AUDIT_CONTROL (run as root); "
+                + "proc connector (netlink): needs CAP_NET_ADMIN (run as root))");
         Result ebpf = boxtraceAs("nobody", "trace", "--source", "ebpf", "--", "true");
         assertThat(ebpf.exit()).isEqualTo(3);
         assertThat(ebpf.err().strip()).isEqualTo("boxtrace trace: the eBPF source needs CAP_BPF (run as root)");

@@ -64,6 +64,17 @@ class CgroupParserTest {
     }
 
     @Test
+    void nspawnMachineScopeAsMeasuredWithItsSupervisorLeftOut() {
+        CgroupRef c = CgroupParser.parse("/machine.slice/machine-bt\\x2drt\\x2dnspawn1.scope/payload").orElseThrow();
+        assertThat(c.runtime()).isEqualTo("nspawn");
+        assertThat(c.id()).isEqualTo("bt-rt-nspawn1");
+        assertThat(CgroupParser.parse("/machine.slice/machine-bt\\x2drt\\x2dnspawn1.scope/supervisor")).isEmpty();
+        assertThat(CgroupParser.parse("/machine.slice/machine-qemu\\x2d1\\x2dvm.scope")).as("a VM").isEmpty();
+        assertThat(CgroupParser.parse("/lxc.monitor.web")).as("LXC's monitor").isEmpty();
+        assertThat(CgroupParser.parse("/lxc.payload.web/.lxc").orElseThrow().id()).as("lxc-attach").isEqualTo("web");
+    }
+
+    @Test
     void dockerInDockerIsInnermostWithItsParent() {
         CgroupRef r = parse("/docker/" + ID + "/docker/" + ID2);
         assertThat(r.id()).isEqualTo(ID2);

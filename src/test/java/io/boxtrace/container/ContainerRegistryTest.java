@@ -55,7 +55,7 @@ class ContainerRegistryTest {
         proc = Files.createDirectories(tmp.resolve("proc"));
         cgroups = Files.createDirectories(tmp.resolve("cgroup"));
         ContainerMetadata meta = new ContainerMetadata(new DockerClient(tmp.resolve("no-docker.sock")),
-                new PodmanStore(tmp.resolve("no-podman.json")), new PrintWriter(new StringWriter()), "test");
+                new PodmanStore(tmp.resolve("no-podman.json")), warning -> { });
         registry = new ContainerRegistry(new ProcReader(proc), meta, new CgroupIdIndex(cgroups),
                 boot -> boot - BOOT_MINUS_MONO);
     }

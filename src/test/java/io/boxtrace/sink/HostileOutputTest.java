@@ -214,9 +214,9 @@ class HostileOutputTest {
     static StartupReport hostileStartup() {
         long t0 = 1_000_000_000L;
         StartupReport.Proc user = new StartupReport.Proc(3001, 1, "c" + TERMINAL, List.of(MARKUP, TERMINAL), t0 + 300,
-                t0 + 400, 0, 0, true, List.of());
+                t0 + 400, 0, 0, true, List.of(), null);
         StartupReport.Proc client = new StartupReport.Proc(3000, 3000, "docker" + TERMINAL, List.of("docker", "run", TERMINAL),
-                t0, t0 + 500, 0, 0, false, List.of(user));
+                t0, t0 + 500, 0, 0, false, List.of(user), null);
         return new StartupReport("docker", HOSTILE, t0, t0 + 500, List.of(client), List.of(new StartupReport.NsOp(t0 + 200,
                 3001, "c" + TERMINAL, "setns", List.of("mnt"), "/proc/" + TERMINAL, 0, 0)),
                 List.of(new StartupReport.Phase("user process run", t0 + 300, t0 + 400)), "missing " + TERMINAL,

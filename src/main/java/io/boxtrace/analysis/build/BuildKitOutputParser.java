@@ -24,6 +24,9 @@ public final class BuildKitOutputParser extends BuildOutputParser {
     private static final Pattern VERTEX = Pattern.compile("^#(\\d+) (.*)$");
     private static final Pattern STEP_NAME = Pattern.compile("^\\[(?:(\\S+) )?(\\d+)/(\\d+)\\] (.*)$");
     private static final Pattern DIGEST = Pattern.compile("^sha256:([0-9a-f]{64})\\s*$");
+    /** {@code #7 writing image sha256:<id> done}: the image this build produced. */
+    private static final Pattern WRITING_IMAGE = Pattern.compile("^writing image sha256:([0-9a-f]{64})\\b.*$");
+    private volatile String imageId;
     private static final Pattern DONE = Pattern.compile("^DONE (\\d+(?:\\.\\d+)?)s\\s*$");
     private static final Pattern ERROR_TIME = Pattern.compile("^ERROR (\\d+(?:\\.\\d+)?)s\\s*$");
 
@@ -48,6 +51,11 @@ public final class BuildKitOutputParser extends BuildOutputParser {
         }
         String id = m.group(1);
         String rest = m.group(2);
+        Matcher img = WRITING_IMAGE.matcher(rest);
+        if (img.matches()) {
+            imageId = img.group(1);
+            return;
+        }
         if (!vertices.containsKey(id)) {
             Matcher s = STEP_NAME.matcher(rest);
             if (s.matches()) {
@@ -87,6 +95,12 @@ public final class BuildKitOutputParser extends BuildOutputParser {
             step.error = "canceled";
             step.endAt(timeNs);
         }
+    }
+
+    /** The id of the image the build wrote (hex, no prefix), or null when it wrote none (yet). */
+    @Override
+    public String imageId() {
+        return imageId;
     }
 
     private static long secondsToNs(String seconds) {

@@ -55,6 +55,11 @@ public abstract sealed class BuildOutputParser
     /** The builder this parser reads; UNKNOWN until a detecting parser has recognised one. */
     public abstract Builder builder();
 
+    /** The image the build wrote, when the builder prints its id (BuildKit); else null. */
+    public String imageId() {
+        return null;
+    }
+
     /** True once at least one line of the builder's step format was seen. */
     public synchronized boolean recognised() {
         return !steps.isEmpty();

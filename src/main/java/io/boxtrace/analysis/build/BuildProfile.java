@@ -61,6 +61,11 @@ public record BuildProfile(Builder builder, List<String> command, Instant starte
                 .min(Comparator.comparingLong(CommandNode::endNs).thenComparing(Comparator.comparingLong(CommandNode::startNs).reversed()));
     }
 
+    /** The chain of steps that determined the wall time (see {@link CriticalPath}). */
+    public CriticalPath criticalPath() {
+        return CriticalPath.of(steps);
+    }
+
     /** Commands whose argv was lost (the proc connector read /proc too late). */
     public long lostArgvCount() {
         return steps.stream().flatMap(StepProfile::commands).filter(CommandNode::argvLost).count();

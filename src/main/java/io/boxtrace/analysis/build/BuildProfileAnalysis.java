@@ -38,6 +38,18 @@ public final class BuildProfileAnalysis implements Sink {
     private final Map<ProcessKey, TracedProcess> processes = new HashMap<>();
     private final Map<String, ContainerActivity> containers = new LinkedHashMap<>();
     private final Set<ProcessKey> clientTree = new HashSet<>();
+    /** pid → the overlay upper directory of its root mount (BuildKit executors), or empty. */
+    private final java.util.function.IntFunction<java.util.Optional<String>> rootUpperDir;
+
+    public BuildProfileAnalysis() {
+        this(pid -> java.util.Optional.empty());
+    }
+
+    /** @param rootUpperDir reads a live process's root overlay upper directory (RootLayer.of) */
+    public BuildProfileAnalysis(java.util.function.IntFunction<java.util.Optional<String>> rootUpperDir) {
+        this.rootUpperDir = rootUpperDir;
+    }
+
     /** Written by the command's thread right after starting the client, read on the pipeline thread. */
     private volatile int clientPid = -1;
 
@@ -110,6 +122,14 @@ public final class BuildProfileAnalysis implements Sink {
                 ca.runtimeForkNs = p.startNs();
                 ca.runtimeStartNs = parent == null ? 0 : parent.startNs();
             }
+
+        }
+        ContainerActivity own = containers.get(tp.containerId);
+        if (own != null && own.rootUpperDir == null && io.boxtrace.container.ContainerRuntime.of(own.runtime)
+                == io.boxtrace.container.ContainerRuntime.BUILDKIT) {
+            // Read at every exec until found: runc's own init execs before pivot_root, when the root
+            // is still the host's; the step's command execs on the executor's overlay.
+            own.rootUpperDir = rootUpperDir.apply(p.pid()).orElse(null);
         }
         List<String> args = e.args().isEmpty() && e.detail() != ExecEvent.ArgvSource.GONE ? p.args() : e.args();
         String comm = e.task().comm() != null ? e.task().comm() : p.comm();
@@ -141,6 +161,7 @@ public final class BuildProfileAnalysis implements Sink {
             tp.exitNs = x.timeNs();
             tp.exitCode = x.exitCode();
             tp.signal = x.signal();
+            tp.resources = x.resources();
         }
     }
 

@@ -39,6 +39,16 @@ public final class BuildProfileAssembler {
 
     public static BuildProfile assemble(Builder builder, List<BuildStep> steps, BuildProfileAnalysis analysis,
                                         List<String> command, Instant startedAt, long startNs, long endNs, int exitCode) {
+        return assemble(builder, steps, analysis, command, startedAt, startNs, endNs, exitCode, Set.of());
+    }
+
+    /**
+     * @param imageLayers BuildKit: the layer directories of the image this build wrote
+     *                    ({@link RootLayer#imageLayers}); empty when unknown
+     */
+    public static BuildProfile assemble(Builder builder, List<BuildStep> steps, BuildProfileAnalysis analysis,
+                                        List<String> command, Instant startedAt, long startNs, long endNs, int exitCode,
+                                        Set<String> imageLayers) {
         List<ContainerActivity> all = analysis.containers().stream()
                 .filter(c -> c.firstStartNs() >= startNs - WINDOW_SLACK_NS && (endNs == 0 || c.firstStartNs() <= endNs))
                 .toList();
@@ -47,12 +57,12 @@ public final class BuildProfileAssembler {
         Set<ContainerActivity> used = new HashSet<>();
         if (builder == Builder.UNKNOWN || steps.isEmpty()) {
             notices.add("the build output was not recognised as classic, BuildKit (plain progress) or podman output: "
-                    + "steps are unnamed, one per build container");
+                    + "one step per build container, named from the command it ran");
             int i = 1;
             for (ContainerActivity c : all.stream().filter(c -> !c.processes.isEmpty())
                     .sorted(Comparator.comparingLong(ContainerActivity::firstStartNs)).toList()) {
-                BuildStep unnamed = new BuildStep(i++, null, null, false, c.firstStartNs(), c.lastExitNs(),
-                        null, null, null, -1, null, -1);
+                BuildStep unnamed = new BuildStep(i++, null, instructionOf(c.firstArgs()), false, c.firstStartNs(),
+                        c.lastExitNs(), null, null, null, -1, null, -1);
                 out.add(profile(unnamed, c, Attribution.UNNAMED));
             }
         } else {
@@ -60,7 +70,7 @@ public final class BuildProfileAssembler {
                 Choice choice = s.cached() ? Choice.NONE : switch (builder) {
                     case CLASSIC -> Choice.of(byContainerId(s, all), Attribution.CONTAINER_ID);
                     case PODMAN -> Choice.of(nextOwn(s, all, used), Attribution.PROCESS_TREE);
-                    case BUILDKIT -> byWindow(s, all, used);
+                    case BUILDKIT -> byImageLayer(s, all, used, imageLayers);
                     case UNKNOWN -> Choice.NONE;
                 };
                 if (choice.container() != null) {
@@ -82,6 +92,27 @@ public final class BuildProfileAssembler {
             p = new BuildProfile(builder, command, startedAt, startNs, endNs, exitCode, out, n);
         }
         return p;
+    }
+
+    /**
+     * A step known only by its container (no builder output: --attach, --from): the instruction as
+     * the builders run it, since their runtime execs exactly the RUN line, {@code /bin/sh -c <text>}
+     * for the shell form and the argv itself for the exec form. Null when nothing ran.
+     */
+    static String instructionOf(List<String> firstArgs) {
+        if (firstArgs == null || firstArgs.isEmpty()) {
+            return null;
+        }
+        if (firstArgs.size() == 3 && firstArgs.get(1).equals("-c")
+                && (firstArgs.get(0).equals("/bin/sh") || firstArgs.get(0).equals("/bin/bash"))) {
+            return "RUN " + firstArgs.get(2);
+        }
+        StringBuilder json = new StringBuilder("RUN [");
+        for (int i = 0; i < firstArgs.size(); i++) {
+            json.append(i == 0 ? "" : ", ").append('"')
+                    .append(firstArgs.get(i).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return json.append(']').toString();
     }
 
     private static ContainerActivity byContainerId(BuildStep s, List<ContainerActivity> all) {
@@ -107,6 +138,31 @@ public final class BuildProfileAssembler {
         static Choice of(ContainerActivity c, Attribution how) {
             return c == null ? NONE : new Choice(c, how);
         }
+    }
+
+    /**
+     * BuildKit, exact: the executors whose root snapshot is a layer of this build's own image and
+     * which ran the step's argv; among several (the same RUN line twice in one build), the closest in
+     * time. Steps whose snapshot is not in the image (earlier stages of a multi-stage build, a failed
+     * build, an executor gone before its mounts could be read) fall back to the window.
+     */
+    private static Choice byImageLayer(BuildStep s, List<ContainerActivity> all, Set<ContainerActivity> used,
+                                       Set<String> imageLayers) {
+        if (!s.isRun() || imageLayers.isEmpty()) {
+            return byWindow(s, all, used);
+        }
+        List<String> argv = s.runArgv();
+        List<ContainerActivity> own = all.stream().filter(c -> !used.contains(c) && !c.processes.isEmpty()
+                && ContainerRuntime.of(c.runtime) == ContainerRuntime.BUILDKIT && c.rootUpperDir != null
+                && imageLayers.contains(c.rootUpperDir) && c.firstArgs().equals(argv)).toList();
+        if (own.isEmpty()) {
+            // Executors of this image belong to other steps: never offer them to this one.
+            List<ContainerActivity> others = all.stream().filter(c -> c.rootUpperDir == null
+                    || !imageLayers.contains(c.rootUpperDir)).toList();
+            return byWindow(s, others, used);
+        }
+        ContainerActivity best = own.stream().min(Comparator.comparingLong(c -> distance(s, c))).orElseThrow();
+        return new Choice(best, Attribution.IMAGE_LAYER);
     }
 
     /**

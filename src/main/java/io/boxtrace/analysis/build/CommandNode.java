@@ -1,5 +1,6 @@
 package io.boxtrace.analysis.build;
 
+import io.boxtrace.event.ProcessResources;
 import java.util.List;
 
 /**
@@ -19,10 +20,12 @@ import java.util.List;
  * @param children       commands it started, by start time
  * @param argvFromBuilder true when the kernel's argv was lost and {@code args} is the step's command
  *                       as the builder printed it (the container's first program is that command)
+ * @param resources      what the process cost, read at its exit; on the node of its last program
+ *                       only (the process's figures cover every program it exec'd), else null
  */
 public record CommandNode(int pid, List<String> args, boolean argvLost, String comm, long startNs, long endNs,
                           int exitCode, int signal, boolean replacedParent, List<CommandNode> children,
-                          boolean argvFromBuilder) {
+                          boolean argvFromBuilder, ProcessResources resources) {
 
     public CommandNode {
         args = List.copyOf(args);
@@ -31,12 +34,35 @@ public record CommandNode(int pid, List<String> args, boolean argvLost, String c
 
     public CommandNode(int pid, List<String> args, boolean argvLost, String comm, long startNs, long endNs,
                        int exitCode, int signal, boolean replacedParent, List<CommandNode> children) {
-        this(pid, args, argvLost, comm, startNs, endNs, exitCode, signal, replacedParent, children, false);
+        this(pid, args, argvLost, comm, startNs, endNs, exitCode, signal, replacedParent, children, false, null);
     }
 
     /** This node with the step's command in place of a lost argv. */
     public CommandNode withArgsFromBuilder(List<String> stepArgv) {
-        return new CommandNode(pid, stepArgv, false, comm, startNs, endNs, exitCode, signal, replacedParent, children, true);
+        return new CommandNode(pid, stepArgv, false, comm, startNs, endNs, exitCode, signal, replacedParent, children,
+                true, resources);
+    }
+
+    /** This node's own CPU time (user + system), ns, or {@link ProcessResources#UNKNOWN}. */
+    public long cpuNs() {
+        return resources == null ? ProcessResources.UNKNOWN : resources.cpuNs();
+    }
+
+    /**
+     * The CPU time of everything below this node, summed (what {@code time} adds for waited-for
+     * children, here for every descendant however it was reaped), ns; {@link ProcessResources#UNKNOWN}
+     * when no descendant's figure is known.
+     */
+    public long childrenCpuNs() {
+        long sum = ProcessResources.UNKNOWN;
+        for (CommandNode k : children) {
+            for (long v : new long[] {k.cpuNs(), k.childrenCpuNs()}) {
+                if (ProcessResources.known(v)) {
+                    sum = Math.max(sum, 0) + v;
+                }
+            }
+        }
+        return sum;
     }
 
     public long durationNs() {

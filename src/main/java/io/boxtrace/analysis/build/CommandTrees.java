@@ -87,6 +87,7 @@ final class CommandTrees {
             mine.add(image(p, images, i + 1, images.get(i + 1).timeNs(), later, children));
         }
         return new CommandNode(p.key.pid(), img.args(), img.argvLost(), img.comm(), startNs, p.exitNs,
-                p.exitNs == 0 ? -1 : p.exitCode, p.signal, i > 0, mine);
+                p.exitNs == 0 ? -1 : p.exitCode, p.signal, i > 0, mine, false,
+                i == images.size() - 1 ? p.resources : null);
     }
 }

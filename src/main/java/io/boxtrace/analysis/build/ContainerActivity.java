@@ -19,6 +19,11 @@ final class ContainerActivity {
     long stopNs;
     /** True when the container's processes descend from the build command boxtrace started (podman). */
     boolean descendsFromClient;
+    /**
+     * BuildKit: the overlay upper directory of the executor's root filesystem (its snapshot's
+     * directory name under the graph driver), read from the first process's mountinfo; null if unknown.
+     */
+    String rootUpperDir;
 
     ContainerActivity(String id, String runtime, String cgroup) {
         this.id = id;

@@ -20,6 +20,11 @@ final class DetectingOutputParser extends BuildOutputParser {
     private BuildOutputParser chosen;
 
     @Override
+    public synchronized String imageId() {
+        return chosen == null ? null : chosen.imageId();
+    }
+
+    @Override
     public Builder builder() {
         return chosen == null ? Builder.UNKNOWN : chosen.builder();
     }

@@ -33,6 +33,11 @@ public record StepProfile(BuildStep step, long startNs, long endNs, long setupNs
         TIMING,
         /** BuildKit: several executors fitted the window; chosen by matching the step's command line */
         TIMING_AND_COMMAND,
+        /**
+         * BuildKit: the executor's root snapshot is a layer of the image this build wrote (its
+         * {@code writing image sha256:…} line): exact, whatever else runs at the same moment
+         */
+        IMAGE_LAYER,
         /** BuildKit: executors of other builds ran the same command at the same moment; left out, not guessed */
         AMBIGUOUS,
         /** the output was not recognised: one unnamed step per container */
@@ -49,5 +54,10 @@ public record StepProfile(BuildStep step, long startNs, long endNs, long setupNs
 
     public java.util.stream.Stream<CommandNode> commands() {
         return processes.stream().flatMap(CommandNode::flatten);
+    }
+
+    /** What the step's processes cost and the verdict on where its time went (no cgroup figures yet). */
+    public StepResources resources() {
+        return StepResources.of(commands().toList(), null);
     }
 }

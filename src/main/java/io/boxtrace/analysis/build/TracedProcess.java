@@ -31,6 +31,8 @@ final class TracedProcess {
     long exitNs;
     int exitCode = -1;
     int signal;
+    /** What the process cost, from its exit event; null while running or when the source could not tell. */
+    io.boxtrace.event.ProcessResources resources;
 
     TracedProcess(ProcessKey key, int parentPid, ProcessKey parentKey, String containerId, boolean forkedInside) {
         this.key = key;

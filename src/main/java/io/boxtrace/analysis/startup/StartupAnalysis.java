@@ -99,7 +99,9 @@ public final class StartupAnalysis implements Sink {
         boolean userRan = phases.stream().anyMatch(p -> p.name().equals("user process run")
                 || p.name().equals("user process exec"));
         String stopped = userRan ? null : stoppedAt(procs, phases);
-        return new StartupReport(runtimeOf(command), container, start, end, procs, ops, phases, missing, stopped);
+        String runtime = container != null && ContainerRuntime.of(container.runtime()) != ContainerRuntime.UNKNOWN
+                ? container.runtime() : runtimeOf(command);
+        return new StartupReport(runtime, container, start, end, procs, ops, phases, missing, stopped);
     }
 
     /** The deepest process that failed, and the last phase reached, for a start that never ran the user's program. */
@@ -142,12 +144,19 @@ public final class StartupAnalysis implements Sink {
                 seen.put(c.id(), c); // the latest version: names can arrive after the first sighting
             }
         }
+        // Of the containers the command names, the innermost: "docker exec outer docker run --name
+        // inner …" starts inner, in outer.
+        ContainerInfo named = null;
         for (ContainerInfo c : seen.values()) {
             for (String arg : command) {
-                if (arg.equals(c.name()) || (arg.length() >= 6 && c.id().startsWith(arg))) {
-                    return c;
+                if ((arg.equals(c.name()) || (arg.length() >= 6 && c.id().startsWith(arg)))
+                        && (named == null || depth(c) > depth(named))) {
+                    named = c;
                 }
             }
+        }
+        if (named != null) {
+            return named;
         }
         for (TracedEvent t : events) {
             if (t.event() instanceof ExecEvent x && !x.failed() && t.container() != null && !x.args().isEmpty()
@@ -165,7 +174,8 @@ public final class StartupAnalysis implements Sink {
         String runtime = runtimeOf(command);
         for (TracedEvent t : events) {
             if (t.event() instanceof ExecEvent x && !x.failed() && !x.args().isEmpty()
-                    && (x.args().contains("create") || x.args().contains("run")) && isRuntimeExec(x)) {
+                    && (x.args().contains("create") || x.args().contains("run")) && isRuntimeExec(x)
+                    && t.container() == null) {
                 String id = x.args().getLast();
                 if (!id.isEmpty() && !x.args().contains("/var/lib/docker/buildkit/executor/runc-log.json")) {
                     return seen.getOrDefault(id, new ContainerInfo(id, null, null, runtime, Map.of(), null, null));
@@ -173,6 +183,14 @@ public final class StartupAnalysis implements Sink {
             }
         }
         return seen.values().stream().filter(c -> ContainerRuntime.of(c.runtime()) != ContainerRuntime.BUILDKIT).findFirst().orElse(null);
+    }
+
+    private static int depth(ContainerInfo c) {
+        int d = 0;
+        for (ContainerInfo p = c.parent(); p != null && d < 16; p = p.parent()) {
+            d++;
+        }
+        return d;
     }
 
     private static boolean isRuntimeExec(ExecEvent x) {
@@ -200,7 +218,9 @@ public final class StartupAnalysis implements Sink {
                 String comm = x.task().comm() == null ? "" : x.task().comm();
                 boolean runtime = isScaffolding(comm) || (x.filename() != null && isScaffolding(
                         x.filename().substring(x.filename().lastIndexOf('/') + 1)));
-                if (runtime && x.args().stream().anyMatch(a -> a.contains(container.id())
+                // Scaffolding runs outside the container it serves (in an enclosing one at most): a
+                // process of any other container merely named like a runtime serves nothing here.
+                if (runtime && outside(t.container(), container) && x.args().stream().anyMatch(a -> a.contains(container.id())
                         || (container.name() != null && a.equals(container.name())))) {
                     in.add(x.task().pid());
                 }
@@ -211,6 +231,19 @@ public final class StartupAnalysis implements Sink {
             }
         }
         return in;
+    }
+
+    /** True when a process in {@code own} (null: the host) can be scaffolding of {@code target}: the host or an enclosing container. */
+    static boolean outside(ContainerInfo own, ContainerInfo target) {
+        if (own == null) {
+            return true;
+        }
+        for (ContainerInfo p = target.parent(); p != null; p = p.parent()) {
+            if (p.id().equals(own.id())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isDaemon(String comm) {
@@ -248,6 +281,7 @@ public final class StartupAnalysis implements Sink {
                     p.end = x.timeNs();
                     p.exitCode = x.exitCode();
                     p.signal = x.signal();
+                    p.resources = x.resources();
                     if (p.comm == null) {
                         p.comm = x.task().comm();
                     }
@@ -278,6 +312,7 @@ public final class StartupAnalysis implements Sink {
         int exitCode = -1;
         int signal;
         boolean inContainer;
+        io.boxtrace.event.ProcessResources resources;
 
         MutableProc(int pid) {
             this.pid = pid;
@@ -286,7 +321,7 @@ public final class StartupAnalysis implements Sink {
         StartupReport.Proc freeze(Map<Integer, List<MutableProc>> kids) {
             List<StartupReport.Proc> children = kids.getOrDefault(pid, List.of()).stream()
                     .sorted(Comparator.comparingLong(p -> p.start)).map(p -> p.freeze(kids)).toList();
-            return new StartupReport.Proc(pid, nspid, comm, args, start, end, exitCode, signal, inContainer, children);
+            return new StartupReport.Proc(pid, nspid, comm, args, start, end, exitCode, signal, inContainer, children, resources);
         }
     }
 

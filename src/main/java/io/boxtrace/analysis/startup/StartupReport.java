@@ -1,6 +1,7 @@
 package io.boxtrace.analysis.startup;
 
 import io.boxtrace.event.ContainerInfo;
+import io.boxtrace.event.ProcessResources;
 import java.util.List;
 
 /**
@@ -25,9 +26,23 @@ public record StartupReport(String runtime, ContainerInfo container, long startN
      * @param signal    the signal that killed it, 0 otherwise
      * @param endNs     0 when it had not exited by the end of the window
      * @param inContainer true for processes inside the container
+     * @param resources what it cost, read at its exit, or null
      */
     public record Proc(int pid, int nspid, String comm, List<String> args, long startNs, long endNs, int exitCode,
-                       int signal, boolean inContainer, List<Proc> children) {
+                       int signal, boolean inContainer, List<Proc> children, ProcessResources resources) {
+
+        /** Its descendants' CPU time summed, ns, or {@link ProcessResources#UNKNOWN} when none is known. */
+        public long childrenCpuNs() {
+            long sum = ProcessResources.UNKNOWN;
+            for (Proc k : children) {
+                for (long v : new long[] {k.resources == null ? ProcessResources.UNKNOWN : k.resources.cpuNs(), k.childrenCpuNs()}) {
+                    if (ProcessResources.known(v)) {
+                        sum = Math.max(sum, 0) + v;
+                    }
+                }
+            }
+            return sum;
+        }
     }
 
     public record NsOp(long timeNs, int pid, String comm, String op, List<String> namespaces, String path, long inode,

@@ -21,11 +21,14 @@ public final class BuildTimeline {
     public static Timeline of(BuildProfile p) {
         List<Timeline.Track> tracks = new ArrayList<>();
         List<Span> spans = new ArrayList<>();
+        io.boxtrace.analysis.build.CriticalPath critical = p.criticalPath();
         for (StepProfile s : p.steps()) {
             int track = tracks.size();
             String title = title(s);
             tracks.add(new Timeline.Track(track, title, null, s.step().index()));
-            Span step = interval(track, (s.step().cached() ? "CACHED " : "") + title, s.startNs(), s.durationNs(), stepDetail(s));
+            // Steps on the critical path say so in their slice name: viewers search and highlight by name.
+            String marked = title + (critical.steps().size() > 1 && critical.contains(s) ? " [critical path]" : "");
+            Span step = interval(track, (s.step().cached() ? "CACHED " : "") + marked, s.startNs(), s.durationNs(), stepDetail(s));
             spans.add(step);
             if (s.setupNs() > 0) {
                 spans.add(interval(track, "container set-up", s.startNs(), s.setupNs(), List.of()));

@@ -1,7 +1,7 @@
 package io.boxtrace.analysis.tree;
 
+import io.boxtrace.container.CgroupParser;
 import io.boxtrace.container.ContainerRuntime;
-
 import io.boxtrace.event.ContainerInfo;
 import io.boxtrace.event.ProcessInfo;
 import java.util.ArrayList;
@@ -30,7 +30,20 @@ public final class ContainerTree {
      */
     public record Group(ContainerInfo container, List<ProcessInfo> roots, List<ProcessInfo> members,
                         List<ProcessInfo> scaffolding) {
+
+        /**
+         * True for the init of a {@code boxtrace debug} session: named {@value #DEBUG_SESSION_COMM}
+         * and, having entered the container's pid namespace with setns, in a cgroup that is not the
+         * container's (a process of the container naming itself so stays in the container's cgroup).
+         */
+        public boolean isDebugSession(ProcessInfo p) {
+            return DEBUG_SESSION_COMM.equals(p.comm()) && p.cgroup() != null
+                    && CgroupParser.parse(p.cgroup()).map(ref -> !ref.id().equals(container.id())).orElse(true);
+        }
     }
+
+    /** The comm of a debug session's init (keep in sync with SESSION_COMM in src/main/c/helper.c). */
+    public static final String DEBUG_SESSION_COMM = "boxtrace-debug";
 
     /** @param host the processes in no container */
     public record Result(List<Group> containers, List<ProcessInfo> host) {

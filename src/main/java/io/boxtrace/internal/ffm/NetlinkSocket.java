@@ -23,6 +23,7 @@ public final class NetlinkSocket implements AutoCloseable {
     private static final int SO_RCVBUFFORCE = 33;
     private static final int SO_RCVTIMEO = 20;
     private static final int SOCKADDR_NL_SIZE = 12;
+    private static final int MSG_DONTWAIT = 0x40;
 
     private final Arena arena = Arena.ofShared();
     private final MemorySegment sendCapture = Libc.newCapture(arena);
@@ -115,7 +116,16 @@ public final class NetlinkSocket implements AutoCloseable {
      * messages because the buffer was full, or another errno.
      */
     public ByteBuffer receive() {
-        long n = Libc.recv(recvCapture, fd, recvBuffer, recvBuffer.byteSize(), 0);
+        return receive(0);
+    }
+
+    /** As {@link #receive()}, but returns null with EAGAIN at once when nothing is waiting (MSG_DONTWAIT). */
+    public ByteBuffer receiveNow() {
+        return receive(MSG_DONTWAIT);
+    }
+
+    private ByteBuffer receive(int flags) {
+        long n = Libc.recv(recvCapture, fd, recvBuffer, recvBuffer.byteSize(), flags);
         if (n < 0) {
             lastErrno = Libc.errno(recvCapture);
             return null;

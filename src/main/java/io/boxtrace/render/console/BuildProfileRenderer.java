@@ -4,7 +4,10 @@ import io.boxtrace.analysis.build.BuildStep;
 
 import io.boxtrace.analysis.build.BuildProfile;
 import io.boxtrace.analysis.build.CommandNode;
+import io.boxtrace.analysis.build.CriticalPath;
 import io.boxtrace.analysis.build.StepProfile;
+import io.boxtrace.analysis.build.StepResources;
+import io.boxtrace.event.ProcessResources;
 
 import io.boxtrace.render.Escape;
 import io.boxtrace.render.console.ArgvFormat;
@@ -48,7 +51,9 @@ public final class BuildProfileRenderer {
         String label = b.position() != null ? "[" + Escape.text(b.position()) + "]" : "[" + b.index() + "]";
         String what = b.instruction() != null ? Escape.text(b.instruction()) : "(unnamed step, container " + shortId(s.containerId()) + ")";
         StringBuilder line = new StringBuilder();
-        line.append(String.format("%-9s %9s %10s  ", label, "+" + seconds(s.startNs() - t0), Durations.human(s.durationNs())));
+        StepResources r = s.resources();
+        line.append(String.format("%-9s %9s %10s ", label, "+" + seconds(s.startNs() - t0), Durations.human(s.durationNs())))
+                .append(columns(r.cpuNs(), r.peakMemoryBytes())).append("  ");
         if (b.cached()) {
             line.append(style.dim("CACHED ")).append(style.dim(what));
         } else if (b.failed()) {
@@ -71,8 +76,10 @@ public final class BuildProfileRenderer {
         String dur = c.endNs() == 0 ? "running" : Durations.human(c.durationNs());
         String exit = c.endNs() == 0 ? "" : c.signal() != 0 ? style.red(" killed by signal " + c.signal())
                 : c.exitCode() > 0 ? style.red(" exit " + c.exitCode()) : "";
-        out.println(String.format("%-9s %9s %10s  ", "", "+" + seconds(c.startNs() - t0), dur)
-                + indent + (c.replacedParent() ? style.dim("exec ") : "") + argv(c) + style.dim(" [" + c.pid() + "]") + exit);
+        ProcessResources r = c.resources();
+        out.println(String.format("%-9s %9s %10s ", "", "+" + seconds(c.startNs() - t0), dur)
+                + columns(c.cpuNs(), r == null || !ProcessResources.known(r.maxRssKb()) ? ProcessResources.UNKNOWN : r.maxRssKb() * 1024)
+                + "  " + indent + (c.replacedParent() ? style.dim("exec ") : "") + argv(c) + style.dim(" [" + c.pid() + "]") + exit);
         for (CommandNode k : c.children()) {
             command(out, k, t0, indent + "  ");
         }
@@ -89,6 +96,19 @@ public final class BuildProfileRenderer {
                 out.println(String.format("  %10s  ", Durations.human(s.durationNs()))
                         + (s.step().instruction() == null ? "container " + shortId(s.containerId()) : Escape.text(s.step().instruction()))
                         + (s.processes().isEmpty() ? "" : style.dim(" (set-up " + Durations.human(s.setupNs()) + ")")));
+                String verdict = verdict(s.resources());
+                if (verdict != null) {
+                    out.println("              " + verdict);
+                }
+            }
+        }
+        CriticalPath cp = p.criticalPath();
+        if (cp.steps().size() > 1) {
+            out.println(style.bold("Critical path ") + Durations.human(cp.totalNs()) + ": "
+                    + String.join(" → ", cp.steps().stream().map(s -> "[" + (s.step().position() != null
+                            ? s.step().position() : String.valueOf(s.step().index())) + "]").toList()));
+            for (CriticalPath.Saving sv : cp.savings()) {
+                out.println("  without " + label(sv.step()) + ": " + Durations.human(sv.soonerNs()) + " sooner");
             }
         }
         List<CommandNode> commands = p.slowestCommands(SLOWEST);
@@ -106,6 +126,48 @@ public final class BuildProfileRenderer {
                     + cmd.map(c -> style.red(" — command ") + argv(c) + " exited " + (c.signal() != 0
                             ? "on signal " + c.signal() : String.valueOf(c.exitCode()))).orElse(""));
         });
+    }
+
+    private static String label(StepProfile s) {
+        return s.step().instruction() != null ? io.boxtrace.render.Escape.text(s.step().instruction()) : "container " + shortId(s.containerId());
+    }
+
+    /** CPU and peak-memory columns, blank where unknown. */
+    private String columns(long cpuNs, long bytes) {
+        String cpu = ProcessResources.known(cpuNs) ? "cpu " + Durations.human(cpuNs) : "";
+        String mem = ProcessResources.known(bytes) ? "mem " + bytes(bytes) : "";
+        return style.dim(String.format("%14s %12s", cpu, mem));
+    }
+
+    /** One line saying where a step's time went, with the figures behind it (rules: StepResources.Verdict). */
+    private String verdict(StepResources r) {
+        if (r.verdict() == null) {
+            return null;
+        }
+        String busy = Durations.human(r.busyNs()) + " of commands";
+        String cpu = "CPU " + Durations.human(r.cpuNs());
+        String runq = ProcessResources.known(r.runqDelayNs()) ? ", " + Durations.human(r.runqDelayNs()) + " waiting for a CPU" : "";
+        String io = bytes(Math.max(0, r.readBytes())) + " read, " + bytes(Math.max(0, r.writeBytes())) + " written";
+        return switch (r.verdict()) {
+            case CPU -> style.yellow("cpu-bound: ") + cpu + runq + " in " + busy;
+            case IO -> style.yellow("I/O-bound: ") + io + " in " + busy + ", " + cpu;
+            case MEMORY -> style.yellow("memory-pressured: ") + Durations.human(r.pressure().memoryNs())
+                    + " stalled on memory in " + busy;
+            case WAITING -> style.yellow("waiting: ") + "only " + cpu + " in " + busy + " (network, locks, sleeps, other processes)";
+        };
+    }
+
+    static String bytes(long b) {
+        if (b < 1024) {
+            return b + " B";
+        }
+        if (b < 1024 * 1024) {
+            return String.format("%.1f KiB", b / 1024.0);
+        }
+        if (b < 1024L * 1024 * 1024) {
+            return String.format("%.1f MiB", b / (1024.0 * 1024));
+        }
+        return String.format("%.2f GiB", b / (1024.0 * 1024 * 1024));
     }
 
     private String argv(CommandNode c) {

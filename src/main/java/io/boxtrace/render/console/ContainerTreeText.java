@@ -1,6 +1,7 @@
 package io.boxtrace.render.console;
 
 import io.boxtrace.analysis.tree.ContainerTree;
+import io.boxtrace.container.UidMap;
 import io.boxtrace.render.Escape;
 import io.boxtrace.analysis.tree.ProcessTree;
 import io.boxtrace.event.ContainerInfo;
@@ -40,7 +41,10 @@ public final class ContainerTreeText {
                     out.println("  " + style.dim("runtime: ") + renderer.line(s));
                 }
             }
-            renderer.render(out, ProcessTree.forest(g.roots(), g.members()), "  ");
+            TreeRenderer inside = UidMap.parse(info.labels().get(UidMap.LABEL))
+                    .map(m -> renderer.withInsideUids(m::inside)).orElse(renderer);
+            inside.markingDebugSessions(p -> g.roots().contains(p) && g.isDebugSession(p))
+                    .render(out, ProcessTree.forest(g.roots(), g.members()), "  ");
             out.println();
         }
         if (tree.containers().isEmpty() && !withHost) {

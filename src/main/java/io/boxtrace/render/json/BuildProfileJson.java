@@ -4,7 +4,11 @@ import io.boxtrace.analysis.build.BuildStep;
 
 import io.boxtrace.analysis.build.BuildProfile;
 import io.boxtrace.analysis.build.CommandNode;
+import io.boxtrace.analysis.build.CriticalPath;
 import io.boxtrace.analysis.build.StepProfile;
+import io.boxtrace.analysis.build.StepResources;
+import io.boxtrace.event.ProcessResources;
+import io.boxtrace.recording.ResourceJson;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -18,7 +22,9 @@ import java.math.RoundingMode;
  * {@code {"builder","command","started_at","duration_ms","exit_code","notices","steps":[{"index",
  * "position","instruction","cached","start","end","duration_ms","setup_ms","teardown_ms","container",
  * "attribution","error","exit_code","processes":[{"pid","args","argv_lost","start","end","duration_ms",
- * "exit_code","signal","replaced_parent","children":[...]}]}]}}. {@code start}/{@code end} are
+ * "exit_code","signal","replaced_parent", the resource fields of README "JSON output", "children_cpu_ms",
+ * "children":[...]}], "cpu_ms","peak_memory_bytes","read_bytes","write_bytes","runq_delay_ms","pressure",
+ * "verdict"}]}}. {@code start}/{@code end} are
  * milliseconds since the build command started. Stateless.
  */
 public final class BuildProfileJson {
@@ -51,6 +57,23 @@ public final class BuildProfileJson {
             g.writeArrayFieldStart("steps");
             for (StepProfile s : p.steps()) {
                 step(g, s, p.startNs());
+            }
+            g.writeEndArray();
+            CriticalPath cp = p.criticalPath();
+            g.writeArrayFieldStart("critical_path");
+            for (StepProfile s : cp.steps()) {
+                g.writeNumber(s.step().index());
+            }
+            g.writeEndArray();
+            g.writeFieldName("critical_path_ms");
+            g.writeNumber(ms(cp.totalNs()));
+            g.writeArrayFieldStart("critical_path_savings");
+            for (CriticalPath.Saving sv : cp.savings()) {
+                g.writeStartObject();
+                g.writeNumberField("index", sv.step().step().index());
+                g.writeFieldName("sooner_ms");
+                g.writeNumber(ms(sv.soonerNs()));
+                g.writeEndObject();
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -88,6 +111,7 @@ public final class BuildProfileJson {
             g.writeFieldName("builder_duration_ms");
             g.writeNumber(ms(b.builderDurationNs()));
         }
+        stepResources(g, s.resources());
         g.writeArrayFieldStart("processes");
         for (CommandNode c : s.processes()) {
             command(g, c, t0);
@@ -135,12 +159,51 @@ public final class BuildProfileJson {
         if (c.replacedParent()) {
             g.writeBooleanField("replaced_parent", true);
         }
+        ResourceJson.write(g, c.resources());
+        if (ProcessResources.known(c.childrenCpuNs())) {
+            g.writeFieldName("children_cpu_ms");
+            g.writeNumber(ms(c.childrenCpuNs()));
+        }
         g.writeArrayFieldStart("children");
         for (CommandNode k : c.children()) {
             command(g, k, t0);
         }
         g.writeEndArray();
         g.writeEndObject();
+    }
+
+    /** Step totals; unknown figures left out. */
+    private static void stepResources(JsonGenerator g, StepResources r) throws IOException {
+        if (ProcessResources.known(r.cpuNs())) {
+            g.writeFieldName("cpu_ms");
+            g.writeNumber(ms(r.cpuNs()));
+        }
+        if (ProcessResources.known(r.peakMemoryBytes())) {
+            g.writeNumberField("peak_memory_bytes", r.peakMemoryBytes());
+        }
+        if (ProcessResources.known(r.readBytes())) {
+            g.writeNumberField("read_bytes", r.readBytes());
+        }
+        if (ProcessResources.known(r.writeBytes())) {
+            g.writeNumberField("write_bytes", r.writeBytes());
+        }
+        if (ProcessResources.known(r.runqDelayNs())) {
+            g.writeFieldName("runq_delay_ms");
+            g.writeNumber(ms(r.runqDelayNs()));
+        }
+        if (r.pressure() != null) {
+            g.writeObjectFieldStart("pressure");
+            g.writeFieldName("cpu_ms");
+            g.writeNumber(ms(r.pressure().cpuNs()));
+            g.writeFieldName("memory_ms");
+            g.writeNumber(ms(r.pressure().memoryNs()));
+            g.writeFieldName("io_ms");
+            g.writeNumber(ms(r.pressure().ioNs()));
+            g.writeEndObject();
+        }
+        if (r.verdict() != null) {
+            g.writeStringField("verdict", r.verdict().jsonName());
+        }
     }
 
     /** Milliseconds with microsecond precision. */

@@ -1,6 +1,7 @@
 package io.boxtrace.render.json;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.boxtrace.container.UidMap;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.boxtrace.analysis.tree.ContainerTree;
 import io.boxtrace.analysis.tree.ProcessTree;
@@ -29,7 +30,17 @@ public final class ContainerTreeJson {
         var arr = top.putArray("containers");
         for (ContainerTree.Group g : tree.containers()) {
             ObjectNode c = container(g.container());
-            c.set("processes", ProcessTreeJson.array(ProcessTree.forest(g.roots(), g.members()), users, clock));
+            var uidMap = UidMap.parse(g.container().labels().get(UidMap.LABEL));
+            var processes = ProcessTreeJson.array(ProcessTree.forest(g.roots(), g.members()), users, clock,
+                    uidMap.<java.util.function.IntToLongFunction>map(m -> m::inside).orElse(null));
+            // A boxtrace debug session's init is marked; other processes carry no such field.
+            for (var node : processes) {
+                int pid = node.path("pid").asInt();
+                if (node instanceof ObjectNode o && g.roots().stream().anyMatch(r -> r.pid() == pid && g.isDebugSession(r))) {
+                    o.put("debug_session", true);
+                }
+            }
+            c.set("processes", processes);
             if (withRuntime) {
                 c.set("runtime_processes", ProcessTreeJson.array(ProcessTree.forest(g.scaffolding(), List.of()), users, clock));
             }
@@ -44,8 +55,12 @@ public final class ContainerTreeJson {
     static ObjectNode container(ContainerInfo c) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("id", c.id());
-        n.put("name", c.name());
-        n.put("image", c.image());
+        if (c.name() != null) { // absent fields are omitted, never null (README)
+            n.put("name", c.name());
+        }
+        if (c.image() != null) {
+            n.put("image", c.image());
+        }
         n.put("runtime", c.runtime());
         ObjectNode labels = n.putObject("labels");
         new java.util.TreeMap<>(c.labels()).forEach(labels::put);

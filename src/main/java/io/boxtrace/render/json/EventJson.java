@@ -18,6 +18,7 @@ import io.boxtrace.event.ProcessInfo;
 import io.boxtrace.event.SnapshotEvent;
 import io.boxtrace.event.Task;
 import io.boxtrace.event.TracedEvent;
+import io.boxtrace.recording.ResourceJson;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -136,7 +137,7 @@ public final class EventJson {
             g.writeNumberField("signal", x.signal());
             g.writeStringField("signal_name", Signals.name(x.signal()));
             g.writeBooleanField("core_dumped", x.coreDumped());
-        } else {
+        } else if (x.exitCode() != Task.UNKNOWN) { // /proc polling never learns the code: omitted, not -1
             g.writeNumberField("exit_code", x.exitCode());
         }
         if (x.task().isThread()) {
@@ -146,6 +147,7 @@ public final class EventJson {
         if (p != null && p.startNs() > 0 && x.timeNs() >= p.startNs()) {
             g.writeNumberField("duration_ms", (x.timeNs() - p.startNs()) / 1e6);
         }
+        ResourceJson.write(g, x.resources());
     }
 
     private void writeNamespace(JsonGenerator g, TracedEvent t, NamespaceEvent n) throws IOException {

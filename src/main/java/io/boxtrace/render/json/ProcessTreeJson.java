@@ -8,6 +8,7 @@ import io.boxtrace.event.ProcessInfo;
 import io.boxtrace.analysis.tree.ProcessTree;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.function.IntToLongFunction;
 
 /**
  * The process tree as JSON: {@code {"processes":[{"pid","nspid","ppid","comm","user","uid","args",
@@ -28,15 +29,22 @@ public final class ProcessTreeJson {
 
     /** The trees as a JSON array. */
     public static ArrayNode array(List<ProcessTree.Node> trees, IntFunction<String> users, Clock clock) {
+        return array(trees, users, clock, null);
+    }
+
+    /** @param insideUid host uid → uid inside the container's user namespace (-1: unmapped), or null */
+    public static ArrayNode array(List<ProcessTree.Node> trees, IntFunction<String> users, Clock clock,
+                                  IntToLongFunction insideUid) {
         ArrayNode arr = MAPPER.createArrayNode();
         TimeFormat time = new TimeFormat();
         for (ProcessTree.Node r : trees) {
-            arr.add(node(r, users, clock, time));
+            arr.add(node(r, users, clock, time, insideUid));
         }
         return arr;
     }
 
-    private static ObjectNode node(ProcessTree.Node node, IntFunction<String> users, Clock clock, TimeFormat time) {
+    private static ObjectNode node(ProcessTree.Node node, IntFunction<String> users, Clock clock, TimeFormat time,
+                                   IntToLongFunction insideUid) {
         ProcessInfo p = node.process();
         ObjectNode n = MAPPER.createObjectNode();
         n.put("pid", p.pid());
@@ -46,6 +54,9 @@ public final class ProcessTreeJson {
         if (p.uid() >= 0) {
             n.put("user", users.apply(p.uid()));
             n.put("uid", p.uid());
+            if (insideUid != null && insideUid.applyAsLong(p.uid()) >= 0) {
+                n.put("uid_in_container", insideUid.applyAsLong(p.uid()));
+            }
         }
         ArrayNode args = n.putArray("args");
         p.args().forEach(args::add);
@@ -54,7 +65,7 @@ public final class ProcessTreeJson {
         }
         ArrayNode kids = n.putArray("children");
         for (ProcessTree.Node c : node.children()) {
-            kids.add(node(c, users, clock, time));
+            kids.add(node(c, users, clock, time, insideUid));
         }
         return n;
     }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.boxtrace.analysis.startup.StartupReport;
 import io.boxtrace.event.Clock;
+import io.boxtrace.event.ProcessResources;
+import io.boxtrace.recording.ResourceJson;
 import java.util.List;
 
 /** The start-up report as one JSON document (fields in README.md, "boxtrace run"). Stateless. */
@@ -81,6 +83,10 @@ public final class StartupReportJson {
                 }
             }
             o.put("in_container", p.inContainer());
+            ResourceJson.put(o, p.resources());
+            if (ProcessResources.known(p.childrenCpuNs())) {
+                o.put("children_cpu_ms", p.childrenCpuNs() / 1e6);
+            }
             o.set("children", procs(p.children(), clock, tf));
         }
         return arr;

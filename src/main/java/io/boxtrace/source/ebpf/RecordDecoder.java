@@ -8,6 +8,7 @@ import io.boxtrace.event.ExitEvent;
 import io.boxtrace.event.ForkEvent;
 import io.boxtrace.event.Namespace;
 import io.boxtrace.event.NamespaceEvent;
+import io.boxtrace.event.ProcessResources;
 import io.boxtrace.event.Task;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -67,11 +68,36 @@ public final class RecordDecoder {
                     malformed++;
                     return;
                 }
-                out.accept(ExitEvent.fromWaitStatus(time, task, b.getInt(X_STATUS)));
+                out.accept(ExitEvent.fromWaitStatus(time, task, b.getInt(X_STATUS)).withResources(resources(b)));
             }
             case BT_NAMESPACE -> decodeNamespace(b, size, time, task, out);
             default -> malformed++;
         }
+    }
+
+    /** The bt_exit figures the kernel marked known; user and system split as getrusage does. */
+    static ProcessResources resources(ByteBuffer b) {
+        int flags = b.getInt(X_RES_FLAGS);
+        if (flags == 0) {
+            return null;
+        }
+        long user = ProcessResources.UNKNOWN;
+        long sys = ProcessResources.UNKNOWN;
+        if ((flags & BT_RES_CPU) != 0) {
+            long[] split = CpuSplit.split(b.getLong(X_CPU_NS), b.getLong(X_UTIME_NS), b.getLong(X_STIME_NS));
+            user = split[0];
+            sys = split[1];
+        }
+        boolean io = (flags & BT_RES_IO) != 0;
+        boolean ctx = (flags & BT_RES_CTX) != 0;
+        return new ProcessResources(user, sys,
+                (flags & BT_RES_RSS) != 0 ? b.getLong(X_MAXRSS_KB) : ProcessResources.UNKNOWN,
+                io ? b.getLong(X_READ_BYTES) : ProcessResources.UNKNOWN,
+                io ? b.getLong(X_WRITE_BYTES) : ProcessResources.UNKNOWN,
+                ctx ? b.getLong(X_NVCSW) : ProcessResources.UNKNOWN,
+                ctx ? b.getLong(X_NIVCSW) : ProcessResources.UNKNOWN,
+                (flags & BT_RES_RUNQ) != 0 ? b.getLong(X_RUN_DELAY_NS) : ProcessResources.UNKNOWN,
+                ProcessResources.Source.KERNEL);
     }
 
     private void decodeExec(ByteBuffer b, int size, int type, long time, Task task, Consumer<Event> out) {

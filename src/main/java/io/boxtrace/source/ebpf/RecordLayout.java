@@ -46,9 +46,24 @@ final class RecordLayout {
     static final int F_CHILD_NSPID = 80;
     static final int FORK_SIZE = 88;
 
-    // struct bt_exit
+    // struct bt_exit, and its BT_RES_* flags
     static final int X_STATUS = 64;
-    static final int EXIT_SIZE = 72;
+    static final int X_RES_FLAGS = 68;
+    static final int X_CPU_NS = 72;
+    static final int X_UTIME_NS = 80;
+    static final int X_STIME_NS = 88;
+    static final int X_MAXRSS_KB = 96;
+    static final int X_READ_BYTES = 104;
+    static final int X_WRITE_BYTES = 112;
+    static final int X_NVCSW = 120;
+    static final int X_NIVCSW = 128;
+    static final int X_RUN_DELAY_NS = 136;
+    static final int EXIT_SIZE = 144;
+    static final int BT_RES_CPU = 1;
+    static final int BT_RES_RSS = 2;
+    static final int BT_RES_IO = 4;
+    static final int BT_RES_CTX = 8;
+    static final int BT_RES_RUNQ = 16;
 
     // struct bt_exec
     static final int E_ERR = 64;
@@ -83,7 +98,12 @@ final class RecordLayout {
                         "pid", H_PID, "tid", H_TID, "ppid", H_PPID, "uid", H_UID, "nspid", H_NSPID, "comm", H_COMM),
                 "bt_fork", Map.of("clone_flags", F_CLONE_FLAGS, "child_pid", F_CHILD_PID, "child_tid", F_CHILD_TID,
                         "child_nspid", F_CHILD_NSPID, "$size", FORK_SIZE),
-                "bt_exit", Map.of("status", X_STATUS, "$size", EXIT_SIZE),
+                "bt_exit", Map.ofEntries(Map.entry("status", X_STATUS), Map.entry("res_flags", X_RES_FLAGS),
+                        Map.entry("cpu_ns", X_CPU_NS), Map.entry("utime_ns", X_UTIME_NS),
+                        Map.entry("stime_ns", X_STIME_NS), Map.entry("maxrss_kb", X_MAXRSS_KB),
+                        Map.entry("read_bytes", X_READ_BYTES), Map.entry("write_bytes", X_WRITE_BYTES),
+                        Map.entry("nvcsw", X_NVCSW), Map.entry("nivcsw", X_NIVCSW),
+                        Map.entry("run_delay_ns", X_RUN_DELAY_NS), Map.entry("$size", EXIT_SIZE)),
                 "bt_exec", Map.of("err", E_ERR, "flags", E_FLAGS, "args_len", E_ARGS_LEN, "filename", E_FILENAME,
                         "args", E_ARGS, "$size", EXEC_SIZE),
                 "bt_namespace", Map.of("flags", N_FLAGS, "inode", N_INODE, "op", N_OP, "result", N_RESULT,

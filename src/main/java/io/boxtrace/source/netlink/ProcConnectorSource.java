@@ -2,6 +2,7 @@ package io.boxtrace.source.netlink;
 
 import io.boxtrace.event.Event;
 import io.boxtrace.event.ExecEvent;
+import io.boxtrace.event.ExitEvent;
 import io.boxtrace.event.LostEvent;
 import io.boxtrace.internal.ffm.Errno;
 import io.boxtrace.internal.ffm.NativeException;
@@ -11,6 +12,7 @@ import io.boxtrace.source.SourceSink;
 import io.boxtrace.source.SourceStats;
 import io.boxtrace.source.SourceUnavailableException;
 import io.boxtrace.source.procfs.ProcReader;
+import io.boxtrace.source.procfs.ProcResources;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -33,6 +35,7 @@ public final class ProcConnectorSource implements EventSource {
     private static final int MAX_DATAGRAM = 64 * 1024;
 
     private final ProcReader proc;
+    private final ProcResources resources;
     private final java.util.function.LongUnaryOperator bootToMono;
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
@@ -45,6 +48,7 @@ public final class ProcConnectorSource implements EventSource {
     /** @param bootToMono converts /proc start times to CLOCK_MONOTONIC (Clock::bootToMono) */
     public ProcConnectorSource(ProcReader proc, java.util.function.LongUnaryOperator bootToMono) {
         this.proc = proc;
+        this.resources = new ProcResources(proc);
         this.bootToMono = bootToMono;
     }
 
@@ -134,6 +138,9 @@ public final class ProcConnectorSource implements EventSource {
             if (((ExecEvent) e).detail() == ExecEvent.ArgvSource.GONE) {
                 argvMissed.incrementAndGet();
             }
+        } else if (e instanceof ExitEvent x && !x.task().isThread()) {
+            // Read at once: the parent may reap it any moment, and then nothing is left.
+            e = resources.ofZombie(x.task().pid()).map(x::withResources).orElse(x);
         }
         events.incrementAndGet();
         sink.accept(e);

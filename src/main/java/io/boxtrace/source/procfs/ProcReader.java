@@ -60,6 +60,11 @@ public final class ProcReader {
         return readString(dir(pid).resolve("status")).map(ProcStatus::parse);
     }
 
+    /** The raw text of /proc/PID/NAME. */
+    public Optional<String> read(int pid, String name) {
+        return readString(dir(pid).resolve(name));
+    }
+
     /** The raw /proc/PID/cgroup text. */
     public Optional<String> cgroup(int pid) {
         return readString(dir(pid).resolve("cgroup"));

@@ -95,7 +95,10 @@ public final class ProcfsPollingSource implements EventSource {
             Seen old = before.get(pid);
             boolean fresh = old == null || old.startTicks() != n.startTicks();
             if (fresh) {
-                emit(sink, new ForkEvent(t, Task.ids(n.ppid(), n.ppid()), pid, pid, 0));
+                // Stamped with the process's own start from /proc (10 ms ticks), not the poll: with the
+                // poll's time a child and its parent found in the same poll would share one start_ns.
+                long started = Math.min(t, clock.bootToMono(n.startTicks() * (1_000_000_000L / ProcStat.TICKS_PER_SECOND)));
+                emit(sink, new ForkEvent(started, Task.ids(n.ppid(), n.ppid()), pid, pid, 0));
             }
             if (fresh || !old.args().equals(n.args()) || !old.comm().equals(n.comm())) {
                 Task task = new Task(pid, pid, n.ppid(), Task.UNKNOWN, n.comm(), 0, 0, Task.UNKNOWN);

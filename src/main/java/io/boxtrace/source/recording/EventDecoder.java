@@ -21,6 +21,7 @@ import io.boxtrace.event.ProcessKey;
 import io.boxtrace.event.SnapshotEvent;
 import io.boxtrace.event.Task;
 import io.boxtrace.event.TracedEvent;
+import io.boxtrace.recording.ResourceJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +62,7 @@ final class EventDecoder {
                     ExecEvent.ArgvSource.valueOf(n.path("args_source").asText("gone").toUpperCase(Locale.ROOT)));
             case "exit" -> new ExitEvent(t, task(rec),
                     n.has("exit_code") ? n.get("exit_code").asInt() : rec.path("exit_code").asInt(Task.UNKNOWN),
-                    n.path("signal").asInt(0), n.path("core_dumped").asBoolean(false));
+                    n.path("signal").asInt(0), n.path("core_dumped").asBoolean(false), ResourceJson.read(n));
             case "comm" -> new CommEvent(t, task(rec), n.path("comm").asText());
             case "id_change" -> new IdChangeEvent(t, task(rec),
                     IdChangeEvent.Kind.valueOf(n.path("kind").asText().toUpperCase(Locale.ROOT)),

@@ -32,7 +32,13 @@ import java.util.zip.ZipException;
  */
 public final class RecordingReader implements AutoCloseable {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Longest line accepted: an event with a full 16 KiB argv in its records is far below this. */
+    public static final int MAX_LINE_BYTES = 4 * 1024 * 1024;
+    /** Deepest JSON nesting accepted: a recording line nests 4 levels (container parents a few more). */
+    public static final int MAX_NESTING = 64;
+    private static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING).maxStringLength(MAX_LINE_BYTES).build()).build());
 
     private final String name;
     private final CountingStream raw;
@@ -108,6 +114,9 @@ public final class RecordingReader implements AutoCloseable {
             JsonNode n;
             try {
                 n = MAPPER.readTree(line.text);
+            } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+                throw error("JSON beyond boxtrace's limits (nested deeper than " + MAX_NESTING
+                        + " levels, or a number longer than 1000 digits), not a boxtrace recording line");
             } catch (JsonProcessingException e) {
                 if (!line.terminated) {
                     return cutOff("the last line is incomplete (the recording was cut off while being written)");
@@ -129,11 +138,12 @@ public final class RecordingReader implements AutoCloseable {
                 TracedEvent e = decoder.decode(n);
                 events++;
                 return e;
-            } catch (IllegalArgumentException | NullPointerException e) {
+            } catch (RuntimeException e) {
+                // a field of the wrong type or shape anywhere in the line: bad input, not a bug of boxtrace
                 if (!line.terminated) {
                     return cutOff("the last line is incomplete");
                 }
-                throw error("cannot rebuild the event: " + e.getMessage());
+                throw error("cannot rebuild the event: " + firstLine(e.getMessage()));
             }
         }
         return null;
@@ -147,6 +157,11 @@ public final class RecordingReader implements AutoCloseable {
     /** Why reading stopped early although no error was thrown, as one line; null if it did not. */
     public String warning() {
         return warning;
+    }
+
+    /** The number of the last line read (1 is the header). */
+    public long lineNumber() {
+        return lineNo;
     }
 
     /** Events returned so far. */
@@ -165,7 +180,12 @@ public final class RecordingReader implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw error("not a boxtrace recording (the first line is not JSON; record one with boxtrace record -o FILE.jsonl)");
         }
-        RecordingHeader h = n == null ? null : RecordingHeader.fromJson(n);
+        RecordingHeader h;
+        try {
+            h = n == null ? null : RecordingHeader.fromJson(n);
+        } catch (RuntimeException e) {
+            h = null;
+        }
         if (h == null) {
             throw error("not a boxtrace recording (the first line is not a \"" + RecordingHeader.TYPE
                     + "\" header; record one with boxtrace record -o FILE.jsonl)");
@@ -209,6 +229,13 @@ public final class RecordingReader implements AutoCloseable {
                 while (bufPos < bufLen && buf[bufPos] != '\n') {
                     bufPos++;
                 }
+                if (line.size() + (bufPos - start) > MAX_LINE_BYTES) {
+                    line.reset();
+                    done = true;
+                    throw new RecordingFormatException(name + ":" + (lineNo + 1) + ": line longer than "
+                            + MAX_LINE_BYTES / (1024 * 1024) + " MiB" + (lineNo == 0 ? ", not a boxtrace recording"
+                            : ", not a boxtrace recording line (reading stopped there)"));
+                }
                 line.write(buf, start, bufPos - start);
                 if (bufPos < bufLen) {
                     bufPos++;
@@ -216,6 +243,8 @@ public final class RecordingReader implements AutoCloseable {
                     return new Line(sb.take(), true);
                 }
             }
+        } catch (RecordingFormatException e) {
+            throw e;
         } catch (ZipException e) {
             if (lineNo == 0) {
                 throw new RecordingFormatException(name + ": corrupt gzip data at byte " + raw.count + " (" + e.getMessage() + ")");

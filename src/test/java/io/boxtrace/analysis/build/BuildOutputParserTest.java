@@ -154,4 +154,17 @@ class BuildOutputParserTest {
         BuildStep runner = new BuildStep(1, "2/2", "RUNNER x", false, 0, 0, null, null, null, -1, null, -1);
         assertThat(runner.isRun()).isFalse();
     }
+
+    @Test
+    void buildKitNamesTheImageItWrote() {
+        BuildOutputParser p = BuildOutputParser.detecting();
+        for (String line : java.util.List.of("#1 [internal] load build definition from Dockerfile", "#5 [2/3] RUN sleep 1",
+                "#5 DONE 1.1s", "#7 exporting to image",
+                "#7 writing image sha256:5a2e38cf528c9c21332273710024e5e433b17b496d3e32c165c50c900a9e2bc3 done")) {
+            p.accept(1, line);
+        }
+        org.assertj.core.api.Assertions.assertThat(p.imageId())
+                .isEqualTo("5a2e38cf528c9c21332273710024e5e433b17b496d3e32c165c50c900a9e2bc3");
+        org.assertj.core.api.Assertions.assertThat(BuildOutputParser.detecting().imageId()).isNull();
+    }
 }

@@ -301,12 +301,22 @@ class BuildProfileAnalysisTest {
         assertThat(p.builder()).isEqualTo(Builder.UNKNOWN);
         assertThat(p.steps()).hasSize(1);
         assertThat(p.steps().getFirst().attribution()).isEqualTo(Attribution.UNNAMED);
-        assertThat(p.steps().getFirst().step().instruction()).isNull();
+        assertThat(p.steps().getFirst().step().instruction()).as("named from the RUN line the runtime exec'd")
+                .isEqualTo("RUN true");
         CommandNode lost = p.steps().getFirst().processes().getFirst().children().getFirst();
         assertThat(lost.argvLost()).isTrue();
         assertThat(lost.comm()).isEqualTo("true");
         assertThat(p.notices()).hasSize(2);
         assertThat(p.notices().get(0)).contains("not recognised");
         assertThat(p.notices().get(1)).startsWith("1 command(s) ended before their argv could be read");
+    }
+
+    @Test
+    void aStepKnownOnlyByItsContainerIsNamedFromItsFirstProgram() {
+        assertThat(BuildProfileAssembler.instructionOf(List.of("/bin/sh", "-c", "make -j2 && echo \"done\"")))
+                .isEqualTo("RUN make -j2 && echo \"done\"");
+        assertThat(BuildProfileAssembler.instructionOf(List.of("/usr/bin/make", "a \"b\"")))
+                .isEqualTo("RUN [\"/usr/bin/make\", \"a \\\"b\\\"\"]");
+        assertThat(BuildProfileAssembler.instructionOf(List.of())).isNull();
     }
 }

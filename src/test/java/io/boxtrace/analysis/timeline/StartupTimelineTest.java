@@ -27,17 +27,17 @@ class StartupTimelineTest {
     /** docker (client) | shim → runc create → runc init → [a process seen only by its exit] → sh → sleep. */
     static StartupReport report() {
         StartupReport.Proc sleep = new StartupReport.Proc(105, 7, "sleep", List.of("sleep", "0.2"), ms(354), ms(555), 0, 0,
-                true, List.of());
+                true, List.of(), null);
         StartupReport.Proc sh = new StartupReport.Proc(104, 1, "sh", List.of("sh", "-c", "sleep 0.2"), ms(307), ms(556), 0, 0,
-                true, List.of(sleep));
+                true, List.of(sleep), null);
         StartupReport.Proc unseen = new StartupReport.Proc(103, 103, "runc:[0:PARENT]", List.of(), 0, ms(133), 0, 0, false,
-                List.of(sh));
+                List.of(sh), null);
         StartupReport.Proc init = new StartupReport.Proc(102, 102, "runc", List.of("runc", "init"), ms(113), ms(134), 0, 0,
-                false, List.of(unseen));
+                false, List.of(unseen), null);
         StartupReport.Proc shim = new StartupReport.Proc(101, 101, "containerd-shim", List.of("containerd-shim-runc-v2"),
-                ms(90), 0, -1, 0, false, List.of(init));
+                ms(90), 0, -1, 0, false, List.of(init), null);
         StartupReport.Proc docker = new StartupReport.Proc(100, 100, "docker", List.of("docker", "run", "busybox"), ms(-0.6),
-                ms(680), 0, 0, false, List.of());
+                ms(680), 0, 0, false, List.of(), null);
         return new StartupReport("docker", WEB, T0, ms(680), List.of(docker, shim),
                 List.of(new StartupReport.NsOp(ms(132), 102, "runc:[1:CHILD]", "unshare", List.of("mnt", "pid"), null, 0, 0),
                         new StartupReport.NsOp(ms(133), 103, "runc:[0:PARENT]", "setns", List.of("net"), null, 0, 0)),
