@@ -21,6 +21,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The Prometheus server the agent's IT scrapes with (started by the test itself on a loopback port):
+# installed without letting the package start its own service on :9090.
+if ! command -v prometheus >/dev/null; then
+  log "installing prometheus"
+  added_policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && added_policy=1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  if [ -n "$added_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
+fi
+
 # Docker engine: start Debian's dockerd ourselves when nothing answers on the socket (no systemd here).
 docker_cli=/usr/bin/docker
 if ! "$docker_cli" version >/dev/null 2>&1; then

@@ -6,7 +6,11 @@ import picocli.CommandLine;
 final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+        return new String[] {"boxtrace " + version(), "Java " + Runtime.version()};
+    }
+
+    static String version() {
         String v = Main.class.getPackage().getImplementationVersion();
-        return new String[] {"boxtrace " + (v == null ? "dev" : v), "Java " + Runtime.version()};
+        return v == null ? "dev" : v;
     }
 }

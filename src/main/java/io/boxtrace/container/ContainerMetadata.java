@@ -34,6 +34,7 @@ public final class ContainerMetadata implements AutoCloseable {
     /** Docker daemons running inside containers (Docker in Docker), by the outer container's id. */
     private final Map<String, DockerClient> nested = new ConcurrentHashMap<>();
     private final Map<String, ContainerMeta> fromEvents = new ConcurrentHashMap<>();
+    private final CriAnnotations cri = CriAnnotations.host();
     private volatile boolean dockerDown;
     /** Set when an answer took longer than {@link #PROMPT_WAIT_MS}: stop waiting for Docker on the pipeline thread. */
     private volatile boolean slow;
@@ -99,7 +100,10 @@ public final class ContainerMetadata implements AutoCloseable {
         return switch (runtime) {
             case DOCKER -> docker(ref.id());
             case PODMAN -> podman.lookup(ref.id());
-            case CONTAINERD -> ref.namespace() == null ? Optional.empty() : containerd.lookup(ref.namespace(), ref.id());
+            // the CRI plugins' own record of the pod, in the OCI bundle on this node (no API server)
+            case KUBERNETES, CRIO -> cri.lookup(ref.id());
+            case CONTAINERD -> ref.namespace() == null ? cri.lookup(ref.id()) : containerd.lookup(ref.namespace(), ref.id())
+                    .or(() -> cri.lookup(ref.id()));
             case LXC, NSPAWN -> Optional.of(new ContainerMeta(ref.id(), ref.id(), null, Map.of()));
             default -> Optional.empty();
         };
