@@ -18,7 +18,8 @@ trap 'rm -rf "$ctx"; docker rm -f bt-fix-svc >/dev/null 2>&1 || true' EXIT
 # record NAME COMMAND...: a host-wide recording around one run of COMMAND
 record() {
   local name=$1; shift
-  bt record -o "$out/$name.jsonl.gz" 2>"$ctx/$name.log" & local rec=$!
+  # java itself in the background (not a function in a subshell), so the TERM below reaches it
+  "$java" --enable-native-access=ALL-UNNAMED -jar "$jar" record -o "$out/$name.jsonl.gz" 2>"$ctx/$name.log" & local rec=$!
   for _ in $(seq 1 150); do grep -q "using the" "$ctx/$name.log" 2>/dev/null && break; sleep 0.2; done
   grep -q "using the" "$ctx/$name.log" || { cat "$ctx/$name.log" >&2; kill "$rec" 2>/dev/null; exit 1; }
   sleep 0.5
