@@ -49,6 +49,9 @@ final class RecordingReplay {
                         client = x.task().pid();
                         args = x.args();
                         start = x.timeNs();
+                    } else if (t.event() instanceof ExecEvent x && !x.failed() && x.task().pid() == client && end == 0
+                            && isClient.test(x.args())) {
+                        args = x.args(); // a wrapper (env, sudo) exec'd the client itself in the same process
                     } else if (t.event() instanceof ExitEvent x && !x.task().isThread() && x.task().pid() == client
                             && start != 0 && end == 0) {
                         end = x.timeNs();

@@ -38,7 +38,8 @@ public final class BuildAttach implements Sink {
 
     private static final class Active {
         final int pid;
-        final List<String> args;
+        /** The client argv: its last exec that is a build command (env ... docker build becomes docker build). */
+        List<String> args;
         final long startNs;
         final BuildProfileAnalysis analysis = new BuildProfileAnalysis();
 
@@ -61,9 +62,13 @@ public final class BuildAttach implements Sink {
 
     @Override
     public void accept(TracedEvent t) {
-        if (t.event() instanceof ExecEvent x && !x.failed() && !x.task().isThread() && isBuildClient(x.args())
-                && !active.containsKey(x.task().pid())) {
-            active.put(x.task().pid(), new Active(x.task().pid(), x.args(), x.timeNs()));
+        if (t.event() instanceof ExecEvent x && !x.failed() && !x.task().isThread() && isBuildClient(x.args())) {
+            Active known = active.get(x.task().pid());
+            if (known == null) {
+                active.put(x.task().pid(), new Active(x.task().pid(), x.args(), x.timeNs()));
+            } else {
+                known.args = x.args(); // a wrapper (env, sudo) exec'd the client itself in the same process
+            }
         }
         String container = containerId(t);
         if (container != null && !isPodmanChild(t)) {

@@ -114,7 +114,11 @@ class ProcConnectorSourceIT {
         long gone = execs.stream().filter(x -> x.detail() == ExecEvent.ArgvSource.GONE).count();
         System.out.printf("netlink: %d execs of /bin/true: %d with argv, %d gone before /proc could be read%n",
                 execs.size() - 1, execs.size() - gone - 1, gone);
-        assertThat(execs).as("sh's own exec and 300 of /bin/true").hasSize(301);
+        // The JDK starts sh through jspawnhelper, which execs sh in the same pid: sh's pid may show two
+        // execs, and the proc connector reads /proc after both, so both can carry sh's argv.
+        long shExecs = execs.stream().filter(x -> x.task().pid() == sh).count();
+        assertThat(shExecs).as("sh's own exec (after jspawnhelper's)").isBetween(1L, 2L);
+        assertThat(execs.size() - shExecs).as("300 execs of /bin/true").isEqualTo(300);
         assertThat(pids.size()).isBetween(300, 301);
         for (ExecEvent x : execs) {
             if (x.detail() == ExecEvent.ArgvSource.GONE) {
