@@ -156,10 +156,10 @@ public final class BuildProfileAssembler {
                 && ContainerRuntime.of(c.runtime) == ContainerRuntime.BUILDKIT && c.rootUpperDir != null
                 && imageLayers.contains(c.rootUpperDir) && c.firstArgs().equals(argv)).toList();
         if (own.isEmpty()) {
-            // Executors of this image belong to other steps: never offer them to this one.
-            List<ContainerActivity> others = all.stream().filter(c -> c.rootUpperDir == null
-                    || !imageLayers.contains(c.rootUpperDir)).toList();
-            return byWindow(s, others, used);
+            // No executor of this image ran exactly the step's argv (the first exec seen may be runc's own
+            // re-exec, or the argv was lost): fall back to the window and RUN line over every executor not
+            // yet given to a step, this image's included, as before image layers were known.
+            return byWindow(s, all, used);
         }
         ContainerActivity best = own.stream().min(Comparator.comparingLong(c -> distance(s, c))).orElseThrow();
         return new Choice(best, Attribution.IMAGE_LAYER);

@@ -37,7 +37,7 @@ class BuildResourcesIT {
                 "FROM boxtrace-test/busybox:latest",
                 "RUN echo " + tag + " && time -f 'GT %e %U %S' dd if=/dev/zero of=/dev/null bs=1M count=50000",
                 "RUN dd if=/dev/zero of=/dev/null bs=200M count=1",
-                "RUN dd if=/dev/zero of=/tmp/out bs=1M count=64 conv=fsync",
+                "RUN dd if=/dev/zero of=/tmp/out bs=1M count=256 conv=fsync", // long enough for a verdict (>= 100 ms of commands) on a fast disk
                 "RUN sleep 1", ""));
         return dir;
     }
