@@ -35,7 +35,7 @@ log "jlink $modules"
 cp "$jar" "$rootfs/opt/boxtrace/boxtrace.jar"
 
 # The libraries: what the runtime's binaries and libbpf link against, and the dynamic loader.
-libbpf=$(ldconfig -p | awk '/libbpf\.so\.1 /{print $NF; exit}')
+libbpf=$(ldconfig -p | awk '/libbpf\.so\.1 / && !p {p = $NF} END {print p}')  # no early exit: ldconfig would get SIGPIPE (141 under pipefail)
 [ -n "$libbpf" ] || { log "libbpf.so.1 not found (apt-get install libbpf1)"; exit 3; }
 objects=("$libbpf" "$rootfs/opt/java/bin/java")
 while IFS= read -r so; do objects+=("$so"); done < <(find "$rootfs/opt/java" -name '*.so')
