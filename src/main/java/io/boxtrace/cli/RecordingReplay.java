@@ -87,13 +87,4 @@ final class RecordingReplay {
             throw BoxtraceException.runtime("cannot read " + file + ": " + TraceCommand.describe(e));
         }
     }
-
-    /** The program's base name: "docker" for /usr/bin/docker. */
-    static String program(List<String> args) {
-        if (args.isEmpty()) {
-            return "";
-        }
-        String a = args.getFirst();
-        return a.substring(a.lastIndexOf('/') + 1);
-    }
 }
