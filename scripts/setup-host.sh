@@ -37,6 +37,14 @@ fi
 # Docker engine: start Debian's dockerd ourselves when nothing answers on the socket (no systemd here).
 docker_cli=/usr/bin/docker
 if ! "$docker_cli" version >/dev/null 2>&1; then
+  # /run is not a tmpfs on every host: a containerd killed with the machine leaves its socket behind, and dockerd
+  # then dials that dead socket instead of starting its own containerd, and fails. A socket nobody answers on is removed.
+  for sock in /run/containerd/containerd.sock /run/containerd/containerd.sock.ttrpc; do
+    if [ -S "$sock" ] && ! ctr --address /run/containerd/containerd.sock version >/dev/null 2>&1; then
+      log "removing stale $sock"
+      rm -f "$sock"
+    fi
+  done
   log "starting dockerd"
   mkdir -p /var/log
   nohup dockerd >/var/log/boxtrace-dockerd.log 2>&1 &

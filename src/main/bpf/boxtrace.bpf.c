@@ -80,6 +80,7 @@ static const __u32 zero = 0;
  * with the Java decoder's offsets (types used only behind ring-buffer pointers are left out). */
 const struct bt_fork *unused_fork __attribute__((unused));
 const struct bt_exit *unused_exit __attribute__((unused));
+const struct bt_cgroup *unused_cgroup __attribute__((unused));
 
 /* Wake user space only once this much is waiting: under load one wake-up then drains hundreds of
  * records instead of one each; at low rates the reader's short poll timeout picks records up. */
@@ -573,4 +574,42 @@ int on_exit_chroot(struct trace_event_raw_sys_exit *ctx)
 	bpf_probe_read_user_str(e->path, sizeof(e->path), (void *)p->a0);
 	submit_ns(e);
 	return 0;
+}
+
+/* ---- cgroups ------------------------------------------------------------------------------- */
+
+/* Cgroups of the unified hierarchy only (hierarchy 0: the one bpf_get_current_cgroup_id answers
+ * for; v1 hierarchies number their cgroups apart). Not filtered by follow or cgroup: the runtime
+ * that makes a container's cgroup is not one of the followed processes, and these are rare. The
+ * kernel fills path only while the tracepoint is enabled, which attaching this program does. */
+static __always_inline int cgroup_change(struct cgroup *cgrp, const char *path, __u32 type)
+{
+	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0)
+		return 0;
+	struct bt_cgroup *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost();
+		return 0;
+	}
+	fill_header(&e->h, type);
+	e->id = BPF_CORE_READ(cgrp, kn, id);
+	e->level = BPF_CORE_READ(cgrp, level);
+	long n = bpf_probe_read_kernel_str(e->path, sizeof(e->path), path);
+	e->flags = n >= (long)sizeof(e->path) ? BT_CGROUP_PATH_TRUNCATED : 0;
+	if (n < 0)
+		e->path[0] = 0;
+	bpf_ringbuf_submit(e, wakeup_flag());
+	return 0;
+}
+
+SEC("tp_btf/cgroup_mkdir")
+int BPF_PROG(on_cgroup_mkdir, struct cgroup *cgrp, const char *path)
+{
+	return cgroup_change(cgrp, path, BT_CGROUP_MKDIR);
+}
+
+SEC("tp_btf/cgroup_rmdir")
+int BPF_PROG(on_cgroup_rmdir, struct cgroup *cgrp, const char *path)
+{
+	return cgroup_change(cgrp, path, BT_CGROUP_RMDIR);
 }

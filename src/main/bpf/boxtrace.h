@@ -16,6 +16,8 @@ enum bt_type {
 	BT_EXEC_FAILED = 3,
 	BT_EXIT = 4,
 	BT_NAMESPACE = 5,
+	BT_CGROUP_MKDIR = 6,
+	BT_CGROUP_RMDIR = 7,
 };
 
 enum bt_ns_op {
@@ -91,6 +93,20 @@ struct bt_namespace {
 	__s32 result;             /* the syscall's return value */
 	char path[BT_PATH_LEN];   /* pivot_root new_root, chroot path */
 	char path2[BT_PATH_LEN];  /* pivot_root put_old */
+};
+
+/* A cgroup of the unified (v2) hierarchy was made or removed: its id is what bt_header.cgroup_id
+ * carries for its tasks, its path names the container. Sent so that user space knows the path of
+ * a container's cgroup even when the container is gone before the cgroup tree could be read. */
+#define BT_CGROUP_PATH_LEN 512
+#define BT_CGROUP_PATH_TRUNCATED 1
+
+struct bt_cgroup {
+	struct bt_header h;       /* the task that made or removed it */
+	__u64 id;                 /* the cgroup's kernfs id (its directory's inode number) */
+	__u32 level;              /* depth below the root (the root is 0) */
+	__u32 flags;              /* BT_CGROUP_PATH_TRUNCATED */
+	char path[BT_CGROUP_PATH_LEN]; /* from the hierarchy's root, e.g. /docker/<id> */
 };
 
 /* Runtime settings, written by Java into the config map before attaching. */

@@ -48,6 +48,8 @@ public final class Components implements AutoCloseable {
     private final List<Enricher> enrichers = new ArrayList<>();
     private final ContainerMetadata metadata;
     private final ContainerRegistry containers;
+    /** Named by the eBPF source as the kernel makes cgroups, read by the registry. */
+    private final CgroupIdIndex cgroupIds = CgroupIdIndex.host();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     private Components(PrintWriter err, String command, Clock clock, ProcReader proc) {
@@ -62,7 +64,7 @@ public final class Components implements AutoCloseable {
                     err.println(command + ": " + Escape.text(warning));
                     err.flush();
                 });
-        this.containers = new ContainerRegistry(proc, metadata, CgroupIdIndex.host(), clock::bootToMono);
+        this.containers = new ContainerRegistry(proc, metadata, cgroupIds, clock::bootToMono);
         this.enrichers.add(new ContainerStage(containers));
         this.closeables.add(metadata);
     }
@@ -124,6 +126,13 @@ public final class Components implements AutoCloseable {
         };
     }
 
+    /** The eBPF source, telling the registry's cgroup index of each cgroup the kernel makes. */
+    private EventSource ebpf(SourceOptions options) {
+        EbpfSource source = new EbpfSource(options);
+        source.onCgroupChanges(cgroupIds);
+        return source;
+    }
+
     /**
      * The source to use. {@code auto} takes eBPF where BTF and privileges allow, else kernel audit,
      * else the proc connector, else /proc polling, and says in one line on stderr which it took and why. An
@@ -137,7 +146,7 @@ public final class Components implements AutoCloseable {
                 if (missing != null) {
                     throw BoxtraceException.missing("the eBPF source " + missing);
                 }
-                yield new EbpfSource(options);
+                yield ebpf(options);
             }
             case netlink -> {
                 String missing = caps.missingForNetlink();
@@ -155,7 +164,7 @@ public final class Components implements AutoCloseable {
             }
             case procfs -> procfs();
             case auto -> new AutoSource(List.of(
-                    new AutoSource.Candidate("eBPF", null, () -> new EbpfSource(options), ebpfUnavailable(caps)),
+                    new AutoSource.Candidate("eBPF", null, () -> ebpf(options), ebpfUnavailable(caps)),
                     // Before the proc connector: the kernel copies argv at exec, so none is lost to
                     // short-lived processes. It changes the host's audit configuration, so say so.
                     new AutoSource.Candidate("kernel audit",

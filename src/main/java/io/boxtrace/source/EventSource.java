@@ -36,6 +36,13 @@ public interface EventSource extends AutoCloseable {
     default void restrictToCgroups(java.util.Set<Long> cgroupIds) {
     }
 
+    /**
+     * Tells {@code listener} of cgroups made and removed from now on, for sources that see them
+     * ({@link CgroupListener}). The others ignore it. Call before {@link #start}.
+     */
+    default void onCgroupChanges(CgroupListener listener) {
+    }
+
     /** Counters so far; safe to call from any thread. */
     SourceStats stats();
 

@@ -126,6 +126,27 @@ class ContainerRegistryTest {
     }
 
     @Test
+    void aContainerMadeAndRemovedBetweenTwoWalksIsNamedByTheKernelsMkdir() throws IOException {
+        // A classic-builder step: its cgroup was made, its one process ran and the cgroup was removed
+        // before the pipeline reached the exec. No directory, no /proc: only the kernel's mkdir record.
+        CgroupIdIndex index = new CgroupIdIndex(cgroups);
+        registry = new ContainerRegistry(new ProcReader(proc), new ContainerMetadata(
+                new DockerClient(tmp.resolve("no-docker.sock")), new PodmanStore(tmp.resolve("no-podman.json")),
+                warning -> { }), index, boot -> boot - BOOT_MINUS_MONO);
+        long id = 987_654_321L;
+        index.cgroupCreated(id, "/docker/" + DOCKER_ID);
+        index.cgroupRemoved(id);
+        ProcessInfo step = process(12, 5_000_000_000L, 1);
+        Task t = new Task(12, 12, 1, 0, "sh", id, 4026532186L, 1);
+        TracedEvent exec = new TracedEvent(new ExecEvent(5_100_000_000L, t, "/bin/sh", List.of("/bin/sh", "-c", "echo"),
+                false, "/", 0, ExecEvent.ArgvSource.KERNEL), step, null, null);
+        ContainerInfo c = registry.enrich(exec).container();
+        assertThat(c).isNotNull();
+        assertThat(c.id()).isEqualTo(DOCKER_ID);
+        assertThat(c.runtime()).isEqualTo("docker");
+    }
+
+    @Test
     void aForkInheritsItsParentsContainerAndTheLastExitStopsIt() throws IOException {
         procEntry(60, "0::/docker/" + DOCKER_ID + "\n", 5_000_000_000L);
         ProcessInfo parent = process(60, 5_000_000_000L, 1);

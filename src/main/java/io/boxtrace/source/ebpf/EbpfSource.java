@@ -6,6 +6,7 @@ import io.boxtrace.internal.ffm.Errno;
 import io.boxtrace.internal.ffm.LibBpf;
 import io.boxtrace.internal.ffm.NativeException;
 import io.boxtrace.internal.ffm.Tracefs;
+import io.boxtrace.source.CgroupListener;
 import io.boxtrace.source.EventSource;
 import io.boxtrace.source.SourceOptions;
 import io.boxtrace.source.SourceSink;
@@ -44,6 +45,7 @@ public final class EbpfSource implements EventSource {
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong decodeErrors = new AtomicLong();
+    private CgroupListener cgroupListener;
     private final List<Integer> pendingFollows = new ArrayList<>();
     private final List<Long> pendingCgroups = new ArrayList<>();
     /** Records decoded during one poll; touched by the reader thread only. */
@@ -114,7 +116,7 @@ public final class EbpfSource implements EventSource {
                 addFollow(pid);
             }
             writeConfig();
-            RecordDecoder decoder = new RecordDecoder(options.maxArgs());
+            RecordDecoder decoder = new RecordDecoder(options.maxArgs(), cgroupListener);
             bpf.ringBuffer(bpf.mapFd("events"), record -> {
                 long before = decoder.malformed();
                 decoder.decode(record, batch::add);
@@ -200,6 +202,11 @@ public final class EbpfSource implements EventSource {
     }
 
     /** Filters in the kernel from now on: only pid and its descendants. */
+    @Override
+    public synchronized void onCgroupChanges(CgroupListener listener) {
+        this.cgroupListener = listener;
+    }
+
     @Override
     public synchronized void follow(int pid) {
         if (bpf == null) {

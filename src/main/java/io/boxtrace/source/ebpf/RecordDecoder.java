@@ -10,6 +10,7 @@ import io.boxtrace.event.Namespace;
 import io.boxtrace.event.NamespaceEvent;
 import io.boxtrace.event.ProcessResources;
 import io.boxtrace.event.Task;
+import io.boxtrace.source.CgroupListener;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -27,11 +28,18 @@ import java.util.function.Consumer;
 public final class RecordDecoder {
 
     private final int maxArgs;
+    private final CgroupListener cgroups;
     private long malformed;
 
     /** @param maxArgs argv entries kept per exec; more are cut and the exec marked truncated */
     public RecordDecoder(int maxArgs) {
+        this(maxArgs, null);
+    }
+
+    /** @param cgroups told of cgroup records, which are facts for attribution, not events; null: dropped */
+    public RecordDecoder(int maxArgs, CgroupListener cgroups) {
         this.maxArgs = maxArgs;
+        this.cgroups = cgroups;
     }
 
     public void decode(ByteBuffer raw, Consumer<Event> out) {
@@ -71,6 +79,7 @@ public final class RecordDecoder {
                 out.accept(ExitEvent.fromWaitStatus(time, task, b.getInt(X_STATUS)).withResources(resources(b)));
             }
             case BT_NAMESPACE -> decodeNamespace(b, size, time, task, out);
+            case BT_CGROUP_MKDIR, BT_CGROUP_RMDIR -> decodeCgroup(b, size, type);
             default -> malformed++;
         }
     }
@@ -127,6 +136,26 @@ public final class RecordDecoder {
         int err = type == BT_EXEC_FAILED ? Math.max(1, b.getInt(E_ERR)) : 0;
         out.accept(new ExecEvent(time, task, string(b, E_FILENAME, PATH_LEN), args, truncated, null, err,
                 ExecEvent.ArgvSource.KERNEL));
+    }
+
+    /** A truncated path is not passed on: a wrong path would name the wrong container. */
+    private void decodeCgroup(ByteBuffer b, int size, int type) {
+        if (size < CGROUP_SIZE) {
+            malformed++;
+            return;
+        }
+        if (cgroups == null) {
+            return;
+        }
+        long id = b.getLong(G_ID);
+        if (type == BT_CGROUP_RMDIR) {
+            cgroups.cgroupRemoved(id);
+        } else if ((b.getInt(G_FLAGS) & BT_CGROUP_PATH_TRUNCATED) == 0) {
+            String path = string(b, G_PATH, CGROUP_PATH_LEN);
+            if (path.startsWith("/")) {
+                cgroups.cgroupCreated(id, path);
+            }
+        }
     }
 
     private void decodeNamespace(ByteBuffer b, int size, long time, Task task, Consumer<Event> out) {

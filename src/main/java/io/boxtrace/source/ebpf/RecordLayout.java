@@ -15,6 +15,8 @@ final class RecordLayout {
     static final int BT_EXEC_FAILED = 3;
     static final int BT_EXIT = 4;
     static final int BT_NAMESPACE = 5;
+    static final int BT_CGROUP_MKDIR = 6;
+    static final int BT_CGROUP_RMDIR = 7;
     // enum bt_ns_op
     static final int BT_NS_UNSHARE = 1;
     static final int BT_NS_SETNS = 2;
@@ -82,6 +84,15 @@ final class RecordLayout {
     static final int N_PATH2 = 344;
     static final int NAMESPACE_SIZE = 600;
 
+    // struct bt_cgroup
+    static final int G_ID = 64;
+    static final int G_LEVEL = 72;
+    static final int G_FLAGS = 76;
+    static final int G_PATH = 80;
+    static final int CGROUP_PATH_LEN = 512;
+    static final int CGROUP_SIZE = G_PATH + CGROUP_PATH_LEN;
+    static final int BT_CGROUP_PATH_TRUNCATED = 1;
+
     // struct bt_config
     static final int C_MAX_ARG_BYTES = 0;
     static final int C_FOLLOW_ENABLED = 4;
@@ -108,6 +119,8 @@ final class RecordLayout {
                         "args", E_ARGS, "$size", EXEC_SIZE),
                 "bt_namespace", Map.of("flags", N_FLAGS, "inode", N_INODE, "op", N_OP, "result", N_RESULT,
                         "path", N_PATH, "path2", N_PATH2, "$size", NAMESPACE_SIZE),
+                "bt_cgroup", Map.of("id", G_ID, "level", G_LEVEL, "flags", G_FLAGS, "path", G_PATH,
+                        "$size", CGROUP_SIZE),
                 "bt_config", Map.of("max_arg_bytes", C_MAX_ARG_BYTES, "follow_enabled", C_FOLLOW_ENABLED,
                         "cgroup_enabled", C_CGROUP_ENABLED, "$size", CONFIG_SIZE));
     }

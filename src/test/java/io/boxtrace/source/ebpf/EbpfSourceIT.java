@@ -157,4 +157,33 @@ class EbpfSourceIT {
         assertThat(execs()).noneMatch(x -> x.args().contains(tag + "-sibling"));
         assertThat(events).allMatch(e -> !(e instanceof ExecEvent x) || x.task().pid() != (int) b.pid());
     }
+
+    @Test
+    void cgroupsMadeAndRemovedAreToldWithTheIdTheirTasksCarryEvenWhenFollowingOthers() throws Exception {
+        List<String> told = java.util.Collections.synchronizedList(new ArrayList<>());
+        source = new EbpfSource(SourceOptions.all());
+        source.follow(1); // the in-kernel filter must not hide the runtime's mkdir
+        source.onCgroupChanges(new io.boxtrace.source.CgroupListener() {
+            @Override
+            public void cgroupCreated(long id, String path) {
+                told.add("made " + id + " " + path);
+            }
+
+            @Override
+            public void cgroupRemoved(long id) {
+                told.add("removed " + id);
+            }
+        });
+        source.start(events::add);
+        Path v2 = Path.of("/sys/fs/cgroup");
+        Path dir = (Files.exists(v2.resolve("cgroup.controllers")) ? v2 : v2.resolve("unified")).resolve(tag);
+        Files.createDirectory(dir);
+        long ino = ((Number) Files.getAttribute(dir, "unix:ino")).longValue();
+        Files.delete(dir);
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (told.size() < 2 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(told).containsExactly("made " + ino + " /" + tag, "removed " + ino);
+    }
 }

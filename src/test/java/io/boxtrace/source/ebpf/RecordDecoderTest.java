@@ -161,4 +161,38 @@ class RecordDecoderTest {
         assertThat(out).isEmpty();
         assertThat(d.malformed()).isEqualTo(3);
     }
+
+    static ByteBuffer cgroupRecord(int type, long id, String path, int flags) {
+        ByteBuffer b = ByteBuffer.allocate(RecordLayout.CGROUP_SIZE).order(ByteOrder.nativeOrder());
+        b.putInt(RecordLayout.H_TYPE, type);
+        b.putLong(RecordLayout.G_ID, id);
+        b.putInt(RecordLayout.G_FLAGS, flags);
+        b.put(RecordLayout.G_PATH, path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return b;
+    }
+
+    @Test
+    void cgroupRecordsGoToTheListenerNotTheEventStreamAndATruncatedPathIsNotBelieved() {
+        List<String> told = new ArrayList<>();
+        RecordDecoder d = new RecordDecoder(128, new io.boxtrace.source.CgroupListener() {
+            @Override
+            public void cgroupCreated(long id, String path) {
+                told.add("made " + id + " " + path);
+            }
+
+            @Override
+            public void cgroupRemoved(long id) {
+                told.add("removed " + id);
+            }
+        });
+        List<Event> out = new ArrayList<>();
+        d.decode(cgroupRecord(RecordLayout.BT_CGROUP_MKDIR, 5, "/docker/abc", 0), out::add);
+        d.decode(cgroupRecord(RecordLayout.BT_CGROUP_MKDIR, 6, "/docker/cut-sh", RecordLayout.BT_CGROUP_PATH_TRUNCATED),
+                out::add);
+        d.decode(cgroupRecord(RecordLayout.BT_CGROUP_RMDIR, 5, "/docker/abc", 0), out::add);
+        d.decode(cgroupRecord(RecordLayout.BT_CGROUP_MKDIR, 7, "/short", 0).limit(RecordLayout.G_PATH), out::add);
+        assertThat(out).isEmpty();
+        assertThat(told).containsExactly("made 5 /docker/abc", "removed 5");
+        assertThat(d.malformed()).as("the record cut short").isEqualTo(1);
+    }
 }
