@@ -160,20 +160,11 @@ class EbpfSourceIT {
 
     @Test
     void cgroupsMadeAndRemovedAreToldWithTheIdTheirTasksCarryEvenWhenFollowingOthers() throws Exception {
-        List<String> told = java.util.Collections.synchronizedList(new ArrayList<>());
+        ToldCgroups listener = new ToldCgroups();
+        List<String> told = listener.told;
         source = new EbpfSource(SourceOptions.all());
         source.follow(1); // the in-kernel filter must not hide the runtime's mkdir
-        source.onCgroupChanges(new io.boxtrace.source.CgroupListener() {
-            @Override
-            public void cgroupCreated(long id, String path) {
-                told.add("made " + id + " " + path);
-            }
-
-            @Override
-            public void cgroupRemoved(long id) {
-                told.add("removed " + id);
-            }
-        });
+        source.onCgroupChanges(listener);
         source.start(events::add);
         Path v2 = Path.of("/sys/fs/cgroup");
         Path dir = (Files.exists(v2.resolve("cgroup.controllers")) ? v2 : v2.resolve("unified")).resolve(tag);

@@ -173,18 +173,9 @@ class RecordDecoderTest {
 
     @Test
     void cgroupRecordsGoToTheListenerNotTheEventStreamAndATruncatedPathIsNotBelieved() {
-        List<String> told = new ArrayList<>();
-        RecordDecoder d = new RecordDecoder(128, new io.boxtrace.source.CgroupListener() {
-            @Override
-            public void cgroupCreated(long id, String path) {
-                told.add("made " + id + " " + path);
-            }
-
-            @Override
-            public void cgroupRemoved(long id) {
-                told.add("removed " + id);
-            }
-        });
+        ToldCgroups listener = new ToldCgroups();
+        List<String> told = listener.told;
+        RecordDecoder d = new RecordDecoder(128, listener);
         List<Event> out = new ArrayList<>();
         d.decode(cgroupRecord(RecordLayout.BT_CGROUP_MKDIR, 5, "/docker/abc", 0), out::add);
         d.decode(cgroupRecord(RecordLayout.BT_CGROUP_MKDIR, 6, "/docker/cut-sh", RecordLayout.BT_CGROUP_PATH_TRUNCATED),
