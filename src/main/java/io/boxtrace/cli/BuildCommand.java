@@ -8,6 +8,7 @@ import io.boxtrace.analysis.build.BuildOutputParser;
 import io.boxtrace.analysis.build.BuildProfile;
 import io.boxtrace.analysis.build.BuildProfileAnalysis;
 import io.boxtrace.analysis.build.BuildProfileAssembler;
+import io.boxtrace.analysis.build.DockerfileLocator;
 import io.boxtrace.render.json.BuildProfileJson;
 import io.boxtrace.render.console.BuildProfileRenderer;
 import io.boxtrace.analysis.timeline.BuildTimeline;
@@ -63,13 +64,18 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
     boolean attach;
 
     @Option(names = "--from", paramLabel = "RECORDING", description = "Profile a build from a recording of the whole "
-            + "host (boxtrace record -o FILE.jsonl) instead of running one; steps are unnamed (the builder's output is "
-            + "not recorded).")
+            + "host (boxtrace record -o FILE.jsonl) instead of running one; the builder's output is not recorded, so steps are "
+            + "named from the Dockerfile's RUN lines (--dockerfile, else found from the recorded command line).")
     Path from;
 
     @Option(names = "--client", paramLabel = "PID", description = "With --from: the build command's pid "
             + "(default: the first docker/podman ... build in the recording).")
     Integer client;
+
+    @Option(names = "--dockerfile", paramLabel = "FILE", description = "The build's Dockerfile, to name steps the "
+            + "builder's output does not (docker build -q, --from). Default: found from the build command "
+            + "line (-f, or Dockerfile in the context directory).")
+    Path dockerfile;
 
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The build command to run (after --).")
     List<String> command = new ArrayList<>();
@@ -118,10 +124,17 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
             session.reportSummary(session.stop());
             parser.finish(endNs);
             BuildProfile profile = BuildProfileAssembler.assemble(parser.builder(), parser.steps(), analysis, command,
-                    session.clock().toInstant(startNs), startNs, endNs, status, imageLayers(parser.imageId()));
+                    session.clock().toInstant(startNs), startNs, endNs, status, imageLayers(parser.imageId()),
+                    naming(command, System.getProperty("user.dir"), null));
             report(profile, spec.commandLine().getOut());
             return status;
         }
+    }
+
+    /** The Dockerfile given with --dockerfile, else the one the build command line names. */
+    private io.boxtrace.analysis.build.StepNaming naming(List<String> argv, String cwd, String noOutput) {
+        return dockerfile != null ? DockerfileLocator.given(dockerfile, noOutput)
+                : DockerfileLocator.locate(argv, cwd, noOutput);
     }
 
     /** The layer directories of the image a BuildKit build wrote, asked of Docker; empty when unknown. */
@@ -180,7 +193,8 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
         parser.finish(end);
         BuildProfile profile = BuildProfileAssembler.assemble(parser.builder(), parser.steps(), analysis,
                 found.clientArgs(), found.header().clock().toInstant(found.clientStartNs()), found.clientStartNs(), end,
-                found.clientStatus());
+                found.clientStatus(), java.util.Set.of(), naming(found.clientArgs(), found.clientCwd(),
+                        "a recording does not hold the builder's output"));
         report(profile, spec.commandLine().getOut());
         return ExitCode.OK.code();
     }

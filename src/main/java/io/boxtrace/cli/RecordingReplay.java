@@ -25,7 +25,7 @@ final class RecordingReplay {
 
     /** What the replay found. */
     record Result(RecordingHeader header, int clientPid, List<String> clientArgs, long clientStartNs, long clientEndNs,
-                  int clientStatus, boolean sawNamespaceOps) {
+                  int clientStatus, boolean sawNamespaceOps, String clientCwd) {
     }
 
     private RecordingReplay() {
@@ -40,6 +40,7 @@ final class RecordingReplay {
             long end = 0;
             int status = 0;
             boolean ns = false;
+            String cwd = null;
             long skipped = 0;
             TracedEvent t;
             try {
@@ -49,6 +50,7 @@ final class RecordingReplay {
                         client = x.task().pid();
                         args = x.args();
                         start = x.timeNs();
+                        cwd = x.cwd() != null ? x.cwd() : t.process() == null ? null : t.process().cwd();
                     } else if (t.event() instanceof ExecEvent x && !x.failed() && x.task().pid() == client && end == 0
                             && isClient.test(x.args())) {
                         args = x.args(); // a wrapper (env, sudo) exec'd the client itself in the same process
@@ -80,7 +82,7 @@ final class RecordingReplay {
                         + (clientPid == null ? "" : " for pid " + clientPid)
                         + " (record the whole host while it runs: boxtrace record -o FILE.jsonl)");
             }
-            return new Result(reader.header(), client, args, start, end, status, ns);
+            return new Result(reader.header(), client, args, start, end, status, ns, cwd);
         } catch (RecordingFormatException e) {
             throw BoxtraceException.runtime(e.getMessage());
         } catch (IOException e) {

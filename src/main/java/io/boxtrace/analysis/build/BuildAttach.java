@@ -41,12 +41,15 @@ public final class BuildAttach implements Sink {
         /** The client argv: its last exec that is a build command (env ... docker build becomes docker build). */
         List<String> args;
         final long startNs;
+        /** The client's working directory at its exec (its Dockerfile's path is relative to it), or null. */
+        String cwd;
         final BuildProfileAnalysis analysis = new BuildProfileAnalysis();
 
-        Active(int pid, List<String> args, long startNs) {
+        Active(int pid, List<String> args, long startNs, String cwd) {
             this.pid = pid;
             this.args = args;
             this.startNs = startNs;
+            this.cwd = cwd;
             analysis.followClient(pid);
         }
     }
@@ -64,10 +67,12 @@ public final class BuildAttach implements Sink {
     public void accept(TracedEvent t) {
         if (t.event() instanceof ExecEvent x && !x.failed() && !x.task().isThread() && isBuildClient(x.args())) {
             Active known = active.get(x.task().pid());
+            String cwd = x.cwd() != null ? x.cwd() : t.process() == null ? null : t.process().cwd();
             if (known == null) {
-                active.put(x.task().pid(), new Active(x.task().pid(), x.args(), x.timeNs()));
+                active.put(x.task().pid(), new Active(x.task().pid(), x.args(), x.timeNs(), cwd));
             } else {
                 known.args = x.args(); // a wrapper (env, sudo) exec'd the client itself in the same process
+                known.cwd = cwd != null ? cwd : known.cwd;
             }
         }
         String container = containerId(t);
@@ -110,7 +115,8 @@ public final class BuildAttach implements Sink {
         parser.finish(exit.timeNs());
         int status = exit.killedBySignal() ? 128 + exit.signal() : exit.exitCode();
         onProfile.accept(BuildProfileAssembler.assemble(parser.builder(), parser.steps(), a.analysis, a.args,
-                clock.toInstant(a.startNs), a.startNs, exit.timeNs(), status));
+                clock.toInstant(a.startNs), a.startNs, exit.timeNs(), status, Set.of(),
+                DockerfileLocator.locate(a.args, a.cwd, "--attach does not see the builder's output")));
         owners.values().removeIf(o -> o == a);
     }
 

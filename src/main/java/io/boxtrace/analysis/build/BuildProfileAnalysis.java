@@ -38,6 +38,16 @@ public final class BuildProfileAnalysis implements Sink {
     private final Map<ProcessKey, TracedProcess> processes = new HashMap<>();
     private final Map<String, ContainerActivity> containers = new LinkedHashMap<>();
     private final Set<ProcessKey> clientTree = new HashSet<>();
+    /**
+     * Starts of containers not seen yet: a recording may hold a container's start just before the
+     * event that brought its first process (same timestamp). Bounded: only the newest are kept.
+     */
+    private final Map<String, Long> startsAhead = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > 256;
+        }
+    };
     /** pid → the overlay upper directory of its root mount (BuildKit executors), or empty. */
     private final java.util.function.IntFunction<java.util.Optional<String>> rootUpperDir;
 
@@ -76,6 +86,11 @@ public final class BuildProfileAnalysis implements Sink {
                 // id changes, namespaces and losses do not change a build profile
             }
         }
+        ContainerInfo c = t.event() instanceof ContainerEvent ce ? ce.container() : t.container();
+        ContainerActivity ca = c == null || c.image() == null ? null : containers.get(c.id());
+        if (ca != null && ca.image == null) {
+            ca.image = c.image(); // the runtime may name a container after its first process
+        }
     }
 
     private void onFork(ForkEvent f, TracedEvent t) {
@@ -97,7 +112,14 @@ public final class BuildProfileAnalysis implements Sink {
         }
         ContainerInfo c = buildContainer(t);
         if (c != null) {
-            track(child, f.parent().pid(), parentKey, container(c, t).id, false);
+            // The registry gives a fork its parent's container: the parent was in it already, so the
+            // container existed before this first sighting (a service container's loop).
+            ContainerActivity ca = containers.get(c.id());
+            if (ca == null) {
+                ca = container(c, t);
+                ca.existedBefore = true;
+            }
+            track(child, f.parent().pid(), parentKey, ca.id, false);
         }
     }
 
@@ -166,11 +188,20 @@ public final class BuildProfileAnalysis implements Sink {
     }
 
     private void onContainer(ContainerEvent c) {
-        if (c.kind() == ContainerEvent.Kind.STOP) {
-            ContainerActivity ca = containers.get(c.container().id());
-            if (ca != null) {
-                ca.stopNs = c.timeNs();
+        ContainerActivity ca = containers.get(c.container().id());
+        if (ca == null) {
+            if (c.kind() == ContainerEvent.Kind.START) {
+                startsAhead.put(c.container().id(), c.timeNs());
+            } else {
+                startsAhead.remove(c.container().id());
             }
+            return;
+        }
+        if (c.kind() == ContainerEvent.Kind.STOP) {
+            ca.stopNs = c.timeNs();
+        } else if (c.kind() == ContainerEvent.Kind.START && ca.startEventNs == 0) {
+            // The registry reports a start right after the event that brought the container's first process.
+            ca.startEventNs = c.timeNs();
         }
     }
 
@@ -180,7 +211,10 @@ public final class BuildProfileAnalysis implements Sink {
         if (c == null || processes.containsKey(p.key())) {
             return;
         }
-        TracedProcess tp = track(p, p.ppid(), null, container(c, t).id, false);
+        boolean first = !containers.containsKey(c.id());
+        ContainerActivity ca = container(c, t);
+        ca.existedBefore |= first; // already running when the trace began
+        TracedProcess tp = track(p, p.ppid(), null, ca.id, false);
         tp.images.add(new TracedProcess.Image(p.startNs(), p.args(), false, p.comm(), true));
     }
 
@@ -196,8 +230,12 @@ public final class BuildProfileAnalysis implements Sink {
     }
 
     private ContainerActivity container(ContainerInfo c, TracedEvent t) {
-        return containers.computeIfAbsent(c.id(), id -> new ContainerActivity(id, c.runtime(),
-                c.cgroup() != null ? c.cgroup() : t.process() == null ? null : t.process().cgroup()));
+        return containers.computeIfAbsent(c.id(), id -> {
+            ContainerActivity ca = new ContainerActivity(id, c.runtime(),
+                    c.cgroup() != null ? c.cgroup() : t.process() == null ? null : t.process().cgroup());
+            ca.startEventNs = startsAhead.getOrDefault(id, 0L);
+            return ca;
+        });
     }
 
     /**

@@ -49,21 +49,31 @@ public final class BuildProfileAssembler {
     public static BuildProfile assemble(Builder builder, List<BuildStep> steps, BuildProfileAnalysis analysis,
                                         List<String> command, Instant startedAt, long startNs, long endNs, int exitCode,
                                         Set<String> imageLayers) {
+        return assemble(builder, steps, analysis, command, startedAt, startNs, endNs, exitCode, imageLayers,
+                StepNaming.OUTPUT_ONLY);
+    }
+
+    /**
+     * @param naming what names the steps when the builder's output does not (the Dockerfile), and why
+     *               the output or the Dockerfile is missing
+     */
+    public static BuildProfile assemble(Builder builder, List<BuildStep> steps, BuildProfileAnalysis analysis,
+                                        List<String> command, Instant startedAt, long startNs, long endNs, int exitCode,
+                                        Set<String> imageLayers, StepNaming naming) {
+        // Only containers made during the build can be its steps: a service container running its
+        // loop all along (its processes forked by its own) never is, whatever it runs meanwhile.
         List<ContainerActivity> all = analysis.containers().stream()
+                .filter(c -> c.madeSince(startNs - WINDOW_SLACK_NS))
                 .filter(c -> c.firstStartNs() >= startNs - WINDOW_SLACK_NS && (endNs == 0 || c.firstStartNs() <= endNs))
                 .toList();
         List<StepProfile> out = new ArrayList<>();
         List<String> notices = new ArrayList<>();
         Set<ContainerActivity> used = new HashSet<>();
         if (builder == Builder.UNKNOWN || steps.isEmpty()) {
-            notices.add("the build output was not recognised as classic, BuildKit (plain progress) or podman output: "
-                    + "one step per build container, named from the command it ran");
-            int i = 1;
-            for (ContainerActivity c : all.stream().filter(c -> !c.processes.isEmpty())
-                    .sorted(Comparator.comparingLong(ContainerActivity::firstStartNs)).toList()) {
-                BuildStep unnamed = new BuildStep(i++, null, instructionOf(c.firstArgs()), false, c.firstStartNs(),
-                        c.lastExitNs(), null, null, null, -1, null, -1);
-                out.add(profile(unnamed, c, Attribution.UNNAMED));
+            UnannouncedSteps found = UnannouncedSteps.of(all, naming);
+            notices.addAll(found.notices());
+            for (UnannouncedSteps.Step s : found.steps()) {
+                out.add(profile(s.step(), s.container(), s.attribution()));
             }
         } else {
             for (BuildStep s : steps) {

@@ -24,11 +24,36 @@ final class ContainerActivity {
      * directory name under the graph driver), read from the first process's mountinfo; null if unknown.
      */
     String rootUpperDir;
+    /**
+     * True when the container had processes before the analysis first saw it: its first sighting was
+     * a process already running (snapshot) or a fork by one of its processes the analysis never saw
+     * start. A build's containers are made during the build, their first process entering from the
+     * runtime outside; a service container running its loop is not.
+     */
+    boolean existedBefore;
+    /** The image the runtime made it from, as the registry learned it; null if unknown. */
+    String image;
+    /** When the container registry reported the container's start (its first process), 0 if not seen. */
+    long startEventNs;
 
     ContainerActivity(String id, String runtime, String cgroup) {
         this.id = id;
         this.runtime = runtime;
         this.cgroup = cgroup;
+    }
+
+    /** True when the container was made at or after {@code fromNs}, its making seen: only such can be a build's step. */
+    boolean madeSince(long fromNs) {
+        return !existedBefore && startEventNs != 0 && startEventNs >= fromNs;
+    }
+
+    /**
+     * The classic builder makes each step's container from the previous step's image by its id, so
+     * the runtime reports a bare image id ({@code sha256:<64 hex>}); {@code docker run} keeps the
+     * reference the user typed.
+     */
+    boolean madeFromImageId() {
+        return image != null && image.matches("sha256:[0-9a-f]{64}");
     }
 
     long firstStartNs() {

@@ -40,6 +40,11 @@ public record StepProfile(BuildStep step, long startNs, long endNs, long setupNs
         IMAGE_LAYER,
         /** BuildKit: executors of other builds ran the same command at the same moment; left out, not guessed */
         AMBIGUOUS,
+        /**
+         * the builder's output named no steps ({@code -q}, {@code --attach}, {@code --from}): the
+         * container exec'd this RUN line of the build's Dockerfile
+         */
+        DOCKERFILE,
         /** the output was not recognised: one unnamed step per container */
         UNNAMED;
 

@@ -2,6 +2,7 @@ package io.boxtrace.analysis.build;
 
 import io.boxtrace.container.CgroupParser;
 
+import io.boxtrace.event.ContainerEvent;
 import io.boxtrace.event.ContainerInfo;
 import io.boxtrace.event.ExecEvent;
 import io.boxtrace.event.ExitEvent;
@@ -24,6 +25,7 @@ final class BuildEvents {
     static final long T0 = 3_351_000_000_000L;
 
     private final Map<Integer, ProcessInfo> table = new HashMap<>();
+    private final java.util.Set<String> started = new java.util.HashSet<>();
     private final BuildProfileAnalysis analysis;
 
     BuildEvents(BuildProfileAnalysis analysis) {
@@ -82,6 +84,16 @@ final class BuildEvents {
 
     private void send(TracedEvent t) {
         analysis.accept(t);
+        // As the registry does: a container's start follows the event that brought its first process.
+        if (t.container() != null && started.add(t.container().id())) {
+            analysis.accept(TracedEvent.bare(new ContainerEvent(t.event().timeNs(), ContainerEvent.Kind.START,
+                    t.container())));
+        }
+    }
+
+    /** A container already running before the build (a service): its start was reported before, not now. */
+    void runningBefore(String cgroup) {
+        started.add(container(cgroup).id());
     }
 
     private ContainerInfo container(String cgroup) {

@@ -307,7 +307,7 @@ class BuildProfileAnalysisTest {
         assertThat(lost.argvLost()).isTrue();
         assertThat(lost.comm()).isEqualTo("true");
         assertThat(p.notices()).hasSize(2);
-        assertThat(p.notices().get(0)).contains("not recognised");
+        assertThat(p.notices().get(0)).contains("names no steps");
         assertThat(p.notices().get(1)).startsWith("1 command(s) ended before their argv could be read");
     }
 
