@@ -20,6 +20,8 @@ public record Dockerfile(String path, List<Instruction> instructions) {
     /** Files larger than this are not read: no real Dockerfile comes close. */
     public static final int MAX_BYTES = 1 << 20;
     private static final int MAX_INSTRUCTIONS = 10_000;
+    /** {@code <<EOF}, {@code <<-EOF}, {@code <<"EOF"}: the body follows up to a line holding only the word. */
+    private static final java.util.regex.Pattern HEREDOC = java.util.regex.Pattern.compile("<<-?[\"']?([A-Za-z_][A-Za-z0-9_]*)[\"']?");
 
     /**
      * One instruction: its position (1-based, all stages counted), its text as the classic builder
@@ -46,8 +48,13 @@ public record Dockerfile(String path, List<Instruction> instructions) {
         List<String> logical = new ArrayList<>();
         StringBuilder cur = null;
         boolean directives = true;
+        String heredoc = null;
         for (String raw : text.split("\r?\n", -1)) {
             String line = raw.strip();
+            if (heredoc != null) {
+                heredoc = line.equals(heredoc) ? null : heredoc; // a heredoc's body is no instruction
+                continue;
+            }
             if (directives && line.startsWith("#")) {
                 String d = line.substring(1).strip().toLowerCase(Locale.ROOT).replace(" ", "");
                 if (d.startsWith("escape=") && d.length() > 7) {
@@ -56,10 +63,12 @@ public record Dockerfile(String path, List<Instruction> instructions) {
                 continue;
             }
             directives = false;
-            if (line.startsWith("#") || (cur == null && line.isEmpty())) {
-                continue; // comments inside continuations are dropped by the builders as well
+            if (line.startsWith("#") || line.isEmpty()) {
+                continue; // comments and blank lines inside continuations are dropped by the builders as well
             }
-            String body = raw.stripLeading();
+            // As the builders join lines (Step 2/2 : RUN a &&  <newline>    b is "a &&      b"): the escape
+            // character goes, the whitespace around it stays.
+            String body = cur == null ? raw.stripLeading() : raw;
             boolean continues = body.stripTrailing().endsWith(String.valueOf(escape));
             if (continues) {
                 body = body.stripTrailing();
@@ -67,8 +76,11 @@ public record Dockerfile(String path, List<Instruction> instructions) {
             }
             cur = cur == null ? new StringBuilder(body) : cur.append(body);
             if (!continues) {
-                logical.add(cur.toString().strip());
+                String instruction = cur.toString().strip();
+                logical.add(instruction);
                 cur = null;
+                java.util.regex.Matcher m = HEREDOC.matcher(instruction);
+                heredoc = m.find() ? m.group(1) : null;
             }
             if (logical.size() >= MAX_INSTRUCTIONS) {
                 break;

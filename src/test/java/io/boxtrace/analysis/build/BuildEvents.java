@@ -26,6 +26,7 @@ final class BuildEvents {
 
     private final Map<Integer, ProcessInfo> table = new HashMap<>();
     private final java.util.Set<String> started = new java.util.HashSet<>();
+    private final Map<String, String> images = new HashMap<>();
     private final BuildProfileAnalysis analysis;
 
     BuildEvents(BuildProfileAnalysis analysis) {
@@ -98,8 +99,13 @@ final class BuildEvents {
 
     private ContainerInfo container(String cgroup) {
         // What the container registry gives a process in this cgroup.
-        return CgroupParser.parse(cgroup).map(r -> new ContainerInfo(r.id(), null, null, r.runtime(), Map.of(), null, cgroup))
-                .orElse(null);
+        return CgroupParser.parse(cgroup).map(r -> new ContainerInfo(r.id(), null, images.get(cgroup), r.runtime(),
+                Map.of(), null, cgroup)).orElse(null);
+    }
+
+    /** The image the runtime reports for the container in this cgroup (a reference, or a bare image id). */
+    void image(String cgroup, String image) {
+        images.put(cgroup, image);
     }
 
     private static Task task(ProcessInfo p) {
