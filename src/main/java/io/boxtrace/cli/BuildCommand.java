@@ -214,7 +214,7 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
                         htmlFile = numbered(html, i, ".html");
                         report(profile, spec.commandLine().getOut());
                         spec.commandLine().getOut().flush();
-                    });
+                    }, BuildCommand::liveCwd);
             session.sink(attachSink);
             session.start();
             err.println("boxtrace build: profiling every build on this host until interrupted (Ctrl-C)");
@@ -226,6 +226,15 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
                     : ", " + attachSink.withoutClient() + " build container(s) left out: no build client was running"));
             err.flush();
             return code;
+        }
+    }
+
+    /** A live process's working directory, or null when it is gone or unreadable. */
+    private static String liveCwd(int pid) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "cwd")).toString();
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -54,9 +54,22 @@ public final class BuildAttach implements Sink {
         }
     }
 
+    /** Reads a live process's working directory (/proc/PID/cwd), or null. */
+    private final java.util.function.IntFunction<String> cwdOf;
+
     public BuildAttach(Clock clock, Consumer<BuildProfile> onProfile) {
+        this(clock, onProfile, pid -> null);
+    }
+
+    /**
+     * @param cwdOf reads a live process's working directory: the client's, at its exec, locates its
+     *              Dockerfile (the process table's copy is its parent's, taken at the fork, and a
+     *              shell's {@code cd} before the exec changes it)
+     */
+    public BuildAttach(Clock clock, Consumer<BuildProfile> onProfile, java.util.function.IntFunction<String> cwdOf) {
         this.clock = clock;
         this.onProfile = onProfile;
+        this.cwdOf = cwdOf;
     }
 
     static boolean isBuildClient(List<String> args) {
@@ -67,7 +80,8 @@ public final class BuildAttach implements Sink {
     public void accept(TracedEvent t) {
         if (t.event() instanceof ExecEvent x && !x.failed() && !x.task().isThread() && isBuildClient(x.args())) {
             Active known = active.get(x.task().pid());
-            String cwd = x.cwd() != null ? x.cwd() : t.process() == null ? null : t.process().cwd();
+            String live = cwdOf.apply(x.task().pid());
+            String cwd = live != null ? live : x.cwd() != null ? x.cwd() : t.process() == null ? null : t.process().cwd();
             if (known == null) {
                 active.put(x.task().pid(), new Active(x.task().pid(), x.args(), x.timeNs(), cwd));
             } else {
