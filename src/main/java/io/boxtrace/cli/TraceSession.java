@@ -103,13 +103,15 @@ public final class TraceSession implements AutoCloseable {
 
     /** Loads the /proc snapshot into the process table, then starts the source and the pipeline. */
     public void start() {
-        Predicate<TracedEvent> all = t -> true;
+        // boxtrace never reports itself: its JVM, threads and the launch of its children come first out.
+        Predicate<TracedEvent> all = io.boxtrace.pipeline.SelfFilter.current();
         for (Predicate<TracedEvent> f : filters) {
             all = all.and(f);
         }
         List<Enricher> enrichers = components.enrichers();
         pipeline = new Pipeline(source, components.state(), enrichers, all, sinks);
         pipeline.observe(observer);
+        pipeline.reconcileAfterStart();
         try {
             // The snapshot is taken while the source already runs would be better for completeness;
             // the proc connector has no history, so what starts between scan and subscribe is healed

@@ -32,6 +32,8 @@ public final class Pipeline implements AutoCloseable {
     public static final int MAX_BATCH = 1024;
     private static final long HEAL_INTERVAL_NS = 1_000_000_000L;
     private static final Event POISON = new LostEvent(0, "pipeline", 0, "end");
+    /** Asks the pipeline thread to compare the table with /proc once the source is attached. */
+    private static final Event RECONCILE = new LostEvent(0, "pipeline", 0, "reconcile");
 
     private final EventSource source;
     private final StateStage state;
@@ -44,7 +46,9 @@ public final class Pipeline implements AutoCloseable {
     private final PipelineCounters counters = new PipelineCounters();
     private volatile Consumer<TracedEvent> observer = e -> { };
     private volatile Throwable sourceFailure;
+    private final List<TracedEvent> initial = new java.util.ArrayList<>();
     private Thread thread;
+    private boolean reconcileAfterStart;
     private boolean healPending;
     private long lastHealNs = System.nanoTime() - HEAL_INTERVAL_NS;
 
@@ -64,8 +68,9 @@ public final class Pipeline implements AutoCloseable {
 
     /**
      * Feeds the state that existed before tracing began (the /proc snapshot) to the process table
-     * and enrichers, before {@link #start}. Nothing reaches the sinks: what was already running did
-     * not happen during the trace.
+     * and enrichers, before {@link #start}. None of it reaches the sinks as an event (what was already
+     * running did not happen during the trace); the processes that pass the filter are handed to
+     * {@link Sink#initialState} at {@link #start}, so a recording can replay from the same state.
      */
     public void preload(List<? extends Event> events) {
         for (Event e : events) {
@@ -78,12 +83,17 @@ public final class Pipeline implements AutoCloseable {
                         counters.enrichErrors++;
                     }
                 }
+                if (filter.test(t)) {
+                    initial.add(t);
+                }
             }
         }
     }
 
     /** Begins the sinks, starts the pipeline thread, then the source (which may throw if unavailable). */
     public void start() throws SourceUnavailableException, java.io.IOException {
+        sinks.initialState(List.copyOf(initial));
+        initial.clear();
         sinks.begin();
         thread = Thread.ofPlatform().name("boxtrace-pipeline").daemon(true).start(this::run);
         source.start(new SourceSink() {
@@ -105,6 +115,19 @@ public final class Pipeline implements AutoCloseable {
                 enqueue(POISON);
             }
         });
+        if (reconcileAfterStart) {
+            enqueue(RECONCILE);
+        }
+    }
+
+    /**
+     * Once the source is attached, compares the process table with /proc again (a heal): the /proc
+     * snapshot was taken before, and attaching takes a while, so a process of the snapshot may have
+     * exited unseen in between. Each such process gets its exit (code unknown) instead of staying in
+     * the tree for ever. Not counted as a heal: nothing was lost by the source.
+     */
+    public void reconcileAfterStart() {
+        reconcileAfterStart = true;
     }
 
     /** Feeds one event as if the source had delivered it (used for synthetic events from the CLI). */
@@ -140,6 +163,12 @@ public final class Pipeline implements AutoCloseable {
                     continue;
                 }
                 Event e = (Event) item;
+                if (e == RECONCILE) {
+                    for (TracedEvent t : state.heal()) {
+                        deliver(t);
+                    }
+                    continue;
+                }
                 if (e == POISON) {
                     if (healPending) {
                         lastHealNs = System.nanoTime() - HEAL_INTERVAL_NS;
@@ -157,7 +186,6 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void process(Event e) {
-        counters.events++;
         if (e instanceof LostEvent lost) {
             counters.lost += lost.count();
         }
@@ -219,6 +247,8 @@ public final class Pipeline implements AutoCloseable {
         if (!filter.test(t)) {
             return;
         }
+        // Counted here, past the filter: the count a run reports is the number of events it wrote.
+        counters.events++;
         observer.accept(t);
         sinks.accept(t);
     }
