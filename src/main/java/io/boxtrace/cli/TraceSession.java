@@ -55,6 +55,8 @@ public final class TraceSession implements AutoCloseable {
         Components components = Components.forHost(err, command);
         SourceOptions opts = new SourceOptions(java.util.Set.of(), java.util.Set.of(), options.maxArgs, options.maxArgBytes);
         EventSource source = components.chooseSource(options.choice(), opts);
+        // The eBPF program loads (most of attaching) while the command sets up and /proc is read.
+        source.prepare();
         return new TraceSession(command, err, components, source);
     }
 
@@ -116,17 +118,26 @@ public final class TraceSession implements AutoCloseable {
             // The snapshot is taken while the source already runs would be better for completeness;
             // the proc connector has no history, so what starts between scan and subscribe is healed
             // by the table's lazy creation of unknown pids from /proc.
+            StartTimes times = new StartTimes(components.proc().stat((int) ProcessHandle.current().pid())
+                    .map(st -> components.clock().bootToMono(st.startBootNs())).orElse(System.nanoTime()));
             components.watchRuntimes();
+            times.mark("runtimes");
             pipeline.preload(components.snapshot());
+            times.mark("snapshot");
             debugSizes("start");
             if (!kernelContainerFilter.isEmpty()) {
                 CgroupIds.of(components.containers().live(), kernelContainerFilter).ifPresent(source::restrictToCgroups);
             }
-            pipeline.start();
-            if (!(source instanceof AutoSource)) {
-                err.println(command + ": using the " + source.name() + " source");
+            // Said once the source is attached and before the pipeline thread runs, so nothing (a
+            // first tree --watch frame, a first event) comes out before it.
+            pipeline.start(() -> {
+                times.mark("attach");
+                if (!(source instanceof AutoSource)) {
+                    err.println(command + ": using the " + source.name() + " source");
+                }
+                times.report(command, err);
                 err.flush();
-            }
+            });
         } catch (SourceUnavailableException e) {
             throw BoxtraceException.missing(e.getMessage());
         } catch (IOException e) {

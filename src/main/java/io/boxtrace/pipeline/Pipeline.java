@@ -90,12 +90,21 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** Begins the sinks, starts the pipeline thread, then the source (which may throw if unavailable). */
+    /** Begins the sinks, then starts the source (which may throw if unavailable) and the pipeline thread. */
     public void start() throws SourceUnavailableException, java.io.IOException {
+        start(() -> { });
+    }
+
+    /**
+     * Begins the sinks, starts the source (which may throw if unavailable), runs attached once the
+     * source delivers events, then starts the pipeline thread: what attached prints comes before
+     * anything a sink writes for an event or an idle flush. Events the source delivers meanwhile wait
+     * in the queue.
+     */
+    public void start(Runnable attached) throws SourceUnavailableException, java.io.IOException {
         sinks.initialState(List.copyOf(initial));
         initial.clear();
         sinks.begin();
-        thread = Thread.ofPlatform().name("boxtrace-pipeline").daemon(true).start(this::run);
         source.start(new SourceSink() {
             @Override
             public void accept(Event event) {
@@ -115,6 +124,8 @@ public final class Pipeline implements AutoCloseable {
                 enqueue(POISON);
             }
         });
+        attached.run();
+        thread = Thread.ofPlatform().name("boxtrace-pipeline").daemon(true).start(this::run);
         if (reconcileAfterStart) {
             enqueue(RECONCILE);
         }
@@ -263,6 +274,9 @@ public final class Pipeline implements AutoCloseable {
      */
     public PipelineStats stop() throws java.io.IOException {
         source.close();
+        if (thread == null) {
+            finished.countDown(); // never started: nothing to drain
+        }
         enqueue(POISON);
         try {
             finished.await();
