@@ -1,6 +1,7 @@
 package io.boxtrace.cli;
 
 import io.boxtrace.event.Clock;
+import io.boxtrace.render.Escape;
 import io.boxtrace.event.TracedEvent;
 import io.boxtrace.pipeline.Enricher;
 import io.boxtrace.pipeline.Pipeline;
@@ -125,8 +126,12 @@ public final class TraceSession implements AutoCloseable {
             pipeline.preload(components.snapshot());
             times.mark("snapshot");
             debugSizes("start");
+            List<String> waitingFor = new ArrayList<>();
             if (!kernelContainerFilter.isEmpty()) {
-                CgroupIds.of(components.containers().live(), kernelContainerFilter).ifPresent(source::restrictToCgroups);
+                List<io.boxtrace.event.ContainerInfo> live = components.containers().live();
+                CgroupIds.of(live, kernelContainerFilter).ifPresent(source::restrictToCgroups);
+                kernelContainerFilter.stream().filter(sel -> live.stream().noneMatch(c -> c.matches(sel)))
+                        .forEach(waitingFor::add);
             }
             // Said once the source is attached and before the pipeline thread runs, so nothing (a
             // first tree --watch frame, a first event) comes out before it.
@@ -134,6 +139,11 @@ public final class TraceSession implements AutoCloseable {
                 times.mark("attach");
                 if (!(source instanceof AutoSource)) {
                     err.println(command + ": using the " + source.name() + " source");
+                }
+                if (!waitingFor.isEmpty()) {
+                    // Said once: silence would look like a hang, and a container that starts later is traced.
+                    err.println(command + ": no running container matches " + Escape.text(String.join(", ", waitingFor))
+                            + " yet; waiting for " + (waitingFor.size() == 1 ? "it" : "them") + " to start");
                 }
                 times.report(command, err);
                 err.flush();
