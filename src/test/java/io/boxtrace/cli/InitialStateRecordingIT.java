@@ -50,7 +50,7 @@ class InitialStateRecordingIT {
         for (String l : Files.readAllLines(rec)) {
             lines.add(JSON.readTree(l));
         }
-        assertThat(lines.getFirst().get("initial_state").asBoolean()).isTrue();
+        assertThat(lines.getFirst().path("initial_state").asBoolean()).as("header: %s", lines.getFirst()).isTrue();
         List<JsonNode> initial = lines.stream().filter(n -> n.path("initial").asBoolean()).toList();
         assertThat(initial).as("the service's shell, alive at the start, with its container's name")
                 .anySatisfy(n -> {
