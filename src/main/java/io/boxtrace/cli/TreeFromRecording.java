@@ -68,10 +68,6 @@ final class TreeFromRecording {
             if (reader.warning() != null) {
                 err.println("boxtrace tree: warning: " + Escape.text(reader.warning()));
             }
-            if (!header.initialState()) {
-                err.println("boxtrace tree: note: " + Escape.text(file.toString()) + " was recorded by a boxtrace that did not"
-                        + " write the processes running at its start; they appear only from their first event");
-            }
             if (broken != null) {
                 // A partial tree is still worth seeing, but it is marked and the exit code says it failed.
                 out.println("(partial: the recording is corrupt after line " + reader.lineNumber()
@@ -81,6 +77,10 @@ final class TreeFromRecording {
             out.flush();
             if (broken != null) {
                 throw BoxtraceException.runtime(broken.getMessage() + "; the tree shown is partial");
+            }
+            if (!header.initialState()) {
+                err.println("boxtrace tree: note: " + Escape.text(file.toString()) + " was recorded by a boxtrace that did not"
+                        + " write the processes running at its start; they appear only from their first event");
             }
             return ExitCode.OK.code();
         } catch (RecordingFormatException e) {

@@ -80,7 +80,11 @@ public final class Pipeline implements AutoCloseable {
      * {@link Sink#initialState} at {@link #start}, so a recording can replay from the same state.
      */
     public void preload(List<? extends Event> events) {
-        counters.enrichErrors += preload(state, enrichers, events);
+        counters.enrichErrors += preload(state, enrichers, events, t -> {
+            if (filter.test(t)) {
+                initial.add(t);
+            }
+        });
     }
 
     /**
@@ -88,6 +92,11 @@ public final class Pipeline implements AutoCloseable {
      * {@code tree}): the same steps as {@link #preload(List)}. Returns how many enrichments failed.
      */
     public static long preload(StateStage state, List<Enricher> enrichers, List<? extends Event> events) {
+        return preload(state, enrichers, events, t -> { });
+    }
+
+    private static long preload(StateStage state, List<Enricher> enrichers, List<? extends Event> events,
+                                Consumer<TracedEvent> resolved) {
         long errors = 0;
         for (Event e : events) {
             for (TracedEvent t : state.apply(e)) {
@@ -99,9 +108,7 @@ public final class Pipeline implements AutoCloseable {
                         errors++;
                     }
                 }
-                if (filter.test(t)) {
-                    initial.add(t);
-                }
+                resolved.accept(t);
             }
         }
         return errors;
