@@ -83,6 +83,11 @@ public final class Components implements AutoCloseable {
         return containers;
     }
 
+    /** Waits at most maxMs for the runtimes' answers about containers already seen (their names). */
+    public void awaitContainerNames(long maxMs) {
+        metadata.awaitLookups(maxMs);
+    }
+
     /** Follows the runtimes' event streams so short-lived containers keep their names (live runs only). */
     public void watchRuntimes() {
         metadata.startEvents();
@@ -127,6 +132,14 @@ public final class Components implements AutoCloseable {
             @Override
             public List<TracedEvent> apply(io.boxtrace.event.Event event) {
                 return table.apply(event);
+            }
+
+            @Override
+            public List<TracedEvent> dropGone() {
+                // heal with only the scanned processes the table already has: retires the others, adds none
+                java.util.List<io.boxtrace.event.ProcessInfo> known = snapshot.scan().stream()
+                        .filter(p -> table.get(p.pid()).isPresent()).toList();
+                return table.heal(known, clock.nowMono());
             }
 
             @Override

@@ -124,6 +124,13 @@ public final class TraceSession implements AutoCloseable {
             components.watchRuntimes();
             times.mark("runtimes");
             pipeline.preload(components.snapshot());
+            if (sinks.stream().anyMatch(s -> s instanceof io.boxtrace.sink.jsonl.RecordingWriter)
+                    && components.containers().live().stream().anyMatch(c -> c.name() == null)) {
+                // A recording writes what was running once: give a slow daemon a bounded moment to name it.
+                components.awaitContainerNames(2_000);
+                sleepPastNameRetryInterval();
+                pipeline.resolveInitialAgain();
+            }
             times.mark("snapshot");
             debugSizes("start");
             List<String> waitingFor = new ArrayList<>();
@@ -152,6 +159,15 @@ public final class TraceSession implements AutoCloseable {
             throw BoxtraceException.missing(e.getMessage());
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write output: " + e.getMessage());
+        }
+    }
+
+    /** The registry asks a runtime again for a container's name at most every 50 ms (ContainerRegistry). */
+    private static void sleepPastNameRetryInterval() {
+        try {
+            Thread.sleep(60);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

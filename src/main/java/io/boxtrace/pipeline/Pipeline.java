@@ -114,6 +114,30 @@ public final class Pipeline implements AutoCloseable {
         return errors;
     }
 
+    /**
+     * Resolves the initial state's processes again through the enrichers, for those whose container
+     * had no name yet (its runtime answered late): the registry names a container at a later
+     * sighting, and for what was already running this is the only one before the state is written.
+     */
+    public void resolveInitialAgain() {
+        for (int i = 0; i < initial.size(); i++) {
+            TracedEvent t = initial.get(i);
+            if (t.container() == null || t.container().name() != null) {
+                continue;
+            }
+            TracedEvent again = new TracedEvent(t.event(), t.process(), t.parent(), null);
+            for (Enricher en : enrichers) {
+                try {
+                    again = en.enrich(again);
+                    en.drainExtra();
+                } catch (RuntimeException ex) {
+                    counters.enrichErrors++;
+                }
+            }
+            initial.set(i, again.container() == null ? t : again);
+        }
+    }
+
     /** Begins the sinks, then starts the source (which may throw if unavailable) and the pipeline thread. */
     public void start() throws SourceUnavailableException, java.io.IOException {
         start(() -> { });
@@ -156,10 +180,10 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Once the source is attached, compares the process table with /proc again (a heal): the /proc
-     * snapshot was taken before, and attaching takes a while, so a process of the snapshot may have
-     * exited unseen in between. Each such process gets its exit (code unknown) instead of staying in
-     * the tree for ever. Not counted as a heal: nothing was lost by the source.
+     * Once the source is attached, compares the process table with /proc again
+     * ({@link StateStage#dropGone}): the /proc snapshot was taken before, and attaching takes a while,
+     * so a process of the snapshot may have exited unseen in between. Each such process gets its exit
+     * (code unknown) instead of staying in the tree for ever. Not counted as a heal: nothing was lost.
      */
     public void reconcileAfterStart() {
         reconcileAfterStart = true;
@@ -212,7 +236,7 @@ public final class Pipeline implements AutoCloseable {
                 }
                 Event e = (Event) item;
                 if (e == RECONCILE) {
-                    for (TracedEvent t : state.heal()) {
+                    for (TracedEvent t : state.dropGone()) {
                         deliver(t);
                     }
                     continue;
