@@ -121,9 +121,12 @@ class StartupIT {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"ebpf", "netlink"})
     void anExecIntoABusyContainerHoldsOnlyWhatTheExecStarted(String source) throws Exception {
         String name = tag + "-busy-" + source;
-        Process start = new ProcessBuilder("docker", "run", "-d", "--name", name, "boxtrace-test/busybox:latest",
+        // its own loop forks all the time, and the engine execs a HEALTHCHECK into it all the time
+        Process start = new ProcessBuilder("docker", "run", "-d", "--name", name, "--health-cmd", "sleep 0.05",
+                "--health-interval", "100ms", "boxtrace-test/busybox:latest",
                 "sh", "-c", "while true; do sleep 0.1; done").start();
         assertThat(start.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(1000); // the loop and the health checks are under way
         try {
             Path json = tmp.resolve("busy.json");
             CliIT.Result r = CliIT.boxtrace("run", "--source", source, "--json", json.toString(), "--", "docker", "exec",
@@ -134,6 +137,9 @@ class StartupIT {
             List<JsonNode> procs = flatten(report.get("processes"));
             // the loop forks a sleep ten times a second, none of which the exec started
             assertThat(procs).noneMatch(p -> p.get("args").toString().equals("[\"sleep\",\"0.1\"]"));
+            assertThat(procs).noneMatch(p -> p.get("args").toString().equals("[\"sleep\",\"0.05\"]"));
+            assertThat(procs).filteredOn(p -> p.get("args").toString().contains("\"exec\"")
+                    && p.get("args").toString().contains("runtime-runc")).as("the runc exec serving this exec").hasSize(1);
             assertThat(procs).allMatch(p -> p.has("start")).allMatch(p -> p.has("end"));
             assertThat(anyProcess(report.get("processes"), "sleep 0.3; exit 4")).isTrue();
             assertThat(anyProcess(report.get("processes"), "\"0.3\"")).as("the exec's own child").isTrue();

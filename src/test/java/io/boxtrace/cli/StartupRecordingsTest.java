@@ -93,6 +93,20 @@ class StartupRecordingsTest {
     }
 
     @Test
+    void anExecHoldsNoneOfTheEnginesOwnExecsIntoTheSameContainer() throws Exception {
+        JsonNode r = analyse("startup-docker-exec-health").report();
+        assertThat(r.path("container").path("name").asText()).isEqualTo("bt-fix-health");
+        List<JsonNode> procs = flatten(r.path("processes"));
+        // a HEALTHCHECK's runc exec names the same container, but ran "sleep 0.05", not what the client asked for
+        assertThat(procs).noneMatch(p -> p.path("args").toString().equals("[\"sleep\",\"0.05\"]"));
+        long runtimes = procs.stream().filter(p -> p.path("args").toString().contains("\"exec\"")
+                && p.path("comm").asText().equals("runc")).count();
+        assertThat(runtimes).as("the one runc exec that served this exec").isEqualTo(1);
+        assertThat(byArgs(r, "sh", "-c", "sleep 0.3; exit 4").path("exit_code").asInt()).isEqualTo(4);
+        assertThat(r.path("namespace_ops").size()).as("one join of five namespaces").isEqualTo(5);
+    }
+
+    @Test
     void aFailedDockerStartBlamesRuncAndItsInitStageByTheNameTheyHadThen() throws Exception {
         Run run = analyse("startup-docker-failed");
         JsonNode r = run.report();

@@ -86,7 +86,11 @@ public final class StartupAnalysis implements Sink {
             end = events.isEmpty() ? start : events.getLast().event().timeNs();
         }
         ContainerInfo container = ContainerNames.withName(pickContainer(command, clientTree, start), command, events);
-        Set<Integer> involved = involved(clientTree, container, ContainerNames.entered(command, container));
+        boolean entered = ContainerNames.entered(command, container);
+        Set<Integer> involved = involved(clientTree, container, entered);
+        if (entered) {
+            involved = ExecScope.narrow(events, involved, clientTree, command);
+        }
         List<StartupReport.Proc> procs = StartupProcessTree.build(events, involved, container);
         List<StartupReport.NsOp> ops = new ArrayList<>();
         for (TracedEvent t : events) {
