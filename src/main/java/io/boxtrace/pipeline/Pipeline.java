@@ -68,6 +68,15 @@ public final class Pipeline implements AutoCloseable {
      * not happen during the trace.
      */
     public void preload(List<? extends Event> events) {
+        counters.enrichErrors += preload(state, enrichers, events);
+    }
+
+    /**
+     * The state before tracing, applied to a table and enrichers without a pipeline (a one-shot
+     * {@code tree}): the same steps as {@link #preload(List)}. Returns how many enrichments failed.
+     */
+    public static long preload(StateStage state, List<Enricher> enrichers, List<? extends Event> events) {
+        long errors = 0;
         for (Event e : events) {
             for (TracedEvent t : state.apply(e)) {
                 for (Enricher en : enrichers) {
@@ -75,11 +84,12 @@ public final class Pipeline implements AutoCloseable {
                         t = en.enrich(t);
                         en.drainExtra();
                     } catch (RuntimeException ex) {
-                        counters.enrichErrors++;
+                        errors++;
                     }
                 }
             }
         }
+        return errors;
     }
 
     /** Begins the sinks, starts the pipeline thread, then the source (which may throw if unavailable). */

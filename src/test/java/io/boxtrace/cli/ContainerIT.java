@@ -155,6 +155,44 @@ class ContainerIT {
     }
 
     @Test
+    void containersLivingMillisecondsInARowAreNeverPutOnTheHost() throws Exception {
+        Path events = tmp.resolve("events.jsonl");
+        Process trace = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-jar", Path.of("target/boxtrace.jar").toAbsolutePath().toString(),
+                "trace", "--json", "-o", events.toString())).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("trace.log").toFile()).start();
+        awaitReady(tmp.resolve("trace.log"));
+        int runs = 8;
+        for (int i = 1; i <= runs; i++) {
+            cleanup.add(new String[] {"docker", "rm", "-f", tag + "-t" + i});
+            // /bin/true exits at once: its cgroup is gone again before a walk of the cgroup tree could see it.
+            sh("docker", "run", "--rm", "--name", tag + "-t" + i, IMAGE, "/bin/true", tag + "-marker-" + i);
+        }
+        Thread.sleep(1500);
+        trace.destroy();
+        assertThat(trace.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        List<JsonNode> all = new ArrayList<>();
+        for (String l : Files.readAllLines(events)) {
+            all.add(JSON.readTree(l));
+        }
+        for (int i = 1; i <= runs; i++) {
+            String marker = tag + "-marker-" + i;
+            String name = tag + "-t" + i;
+            JsonNode exec = all.stream().filter(e -> e.get("type").asText().equals("exec")
+                    && e.get("args").path(0).asText().equals("/bin/true")
+                    && e.get("args").toString().contains(marker)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no exec of " + marker));
+            assertThat(exec.path("container").isObject()).as("run %d on the host: %s", i, exec).isTrue();
+            assertThat(exec.get("container").path("name").asText()).as(exec.toString()).isEqualTo(name);
+            assertThat(exec.get("nspid").asInt()).isEqualTo(1);
+            assertThat(all).as("start of " + name).anyMatch(e -> e.get("type").asText().equals("container_start")
+                    && e.get("container").path("name").asText().equals(name));
+            assertThat(all).as("stop of " + name).anyMatch(e -> e.get("type").asText().equals("container_stop")
+                    && e.get("container").path("name").asText().equals(name));
+        }
+    }
+
+    @Test
     void aPodmanContainer() throws Exception {
         String name = tag + "-podman";
         cleanup.add(new String[] {"podman", "rm", "-f", name});
