@@ -22,6 +22,16 @@ import java.util.List;
 public record StartupReport(String runtime, ContainerInfo container, long startNs, long endNs, List<Proc> processes,
                             List<NsOp> namespaceOps, List<Phase> phases, String missing, String stoppedAt, Proc failed) {
 
+    /** The same report about the same container, now known by the name the runtime gave it. */
+    public StartupReport withContainerName(String name) {
+        ContainerInfo c = container;
+        if (c == null || name == null || name.isEmpty()) {
+            return this;
+        }
+        return new StartupReport(runtime, new ContainerInfo(c.id(), name, c.image(), c.runtime(), c.labels(), c.parent(),
+                c.cgroup()), startNs, endNs, processes, namespaceOps, phases, missing, stoppedAt, failed);
+    }
+
     /** A report that names no failed process. */
     public StartupReport(String runtime, ContainerInfo container, long startNs, long endNs, List<Proc> processes,
                          List<NsOp> namespaceOps, List<Phase> phases, String missing, String stoppedAt) {
