@@ -32,7 +32,8 @@ final class StartupVerdict {
     }
 
     static Verdict of(List<StartupReport.Proc> roots, List<StartupReport.Phase> phases, int clientPid) {
-        String phase = phases.isEmpty() ? "before the runtime was reached" : "after " + phases.getLast().name();
+        String phase = phases.isEmpty() ? "before the runtime was reached"
+                : "after " + phases.getLast().name() + ", before the user's program ran";
         List<StartupReport.Proc> all = new ArrayList<>();
         flatten(roots, all);
         StartupReport.Proc runtime = null;
@@ -50,19 +51,18 @@ final class StartupVerdict {
                     stage = p;
                 }
             }
-            String what = describe(runtime) + " " + phase;
             if (stage != null) {
-                return new Verdict(what + ": its " + describe(stage) + ", before the user's program ran", stage);
+                return new Verdict(describe(runtime) + ": its " + describe(stage) + " " + phase, stage);
             }
-            return new Verdict(what + ", before the user's program ran", runtime);
+            return new Verdict(describe(runtime) + " " + phase, runtime);
         }
         for (StartupReport.Proc p : all) {
             if (p.pid() == clientPid && !p.replacedParent() && lastImage(p).endNs() != 0 && failed(lastImage(p))) {
                 StartupReport.Proc client = lastImage(p);
-                return new Verdict(describe(client) + " " + phase + ", before the user's program ran", client);
+                return new Verdict(describe(client) + " " + phase, client);
             }
         }
-        return new Verdict("the user's program never ran (" + phase + ")", null);
+        return new Verdict("the user's program never ran (" + (phases.isEmpty() ? phase : "after " + phases.getLast().name()) + ")", null);
     }
 
     private static StartupReport.Proc lastImage(StartupReport.Proc p) {
