@@ -87,8 +87,13 @@ public final class StartupTimeline {
             s.realStartNs = p.startNs();
             s.startNs = Math.max(p.startNs(), r.startNs());
             s.exitNs = p.endNs();
-            s.exitCode = p.exitCode();
-            s.signal = p.signal();
+            // a program replaced by exec has no exit of its own: its slice carries the process's, as build timelines do
+            StartupReport.Proc last = p;
+            while (last.replaced()) {
+                last = last.children().stream().filter(StartupReport.Proc::replacedParent).findFirst().orElseThrow();
+            }
+            s.exitCode = last.exitCode();
+            s.signal = last.signal();
             s.active = true;
             boolean inside = p.inContainer() && containerTrack >= 0;
             s.container = inside ? r.container() : null;
