@@ -62,7 +62,8 @@ public final class StartupReportText {
         if (p.inContainer() && !parentInside && !p.replacedParent() && p.setupNs() >= 0) {
             dur = "set-up " + Durations.human(p.setupNs()) + ", " + (dur.isEmpty() ? "running" : "ran " + dur);
         }
-        String comm = Escape.text(io.boxtrace.event.ProcessName.of(p.comm(), p.args()));
+        String known = io.boxtrace.event.ProcessName.of(p.comm(), p.args());
+        String comm = known == null ? "?" : Escape.text(known); // the proc connector lost a short-lived one's name
         String name = p.inContainer() ? style.cyan(comm + "," + p.pid() + " (" + p.nspid() + ")") : comm + "," + p.pid();
         out.printf("%s%s%s %s  %s  %s  %s%n", indent, p.replacedParent() ? style.dim("exec ") : "", name,
                 ArgvFormat.join(p.args()), style.dim(String.format("%+.1f ms", (p.startNs() - t0) / 1e6)), dur, exit);
