@@ -25,8 +25,11 @@ import java.util.Set;
  * container (dockerd, containerd and the shim are), so processes are tied to this start by facts,
  * not by text matching of commands: the client's own subtree; runtime processes (runc, crun,
  * containerd-shim, conmon) whose argv names the container's id, and their descendants (runc init's
- * stages); and the container's own processes. The container is the one whose processes appear in
- * the window and whose id or name the client named, else the one that started in the window.
+ * stages); and the container's own processes, unless the command entered a running container (an
+ * exec: then only what the exec's runtime forked, see {@link ExecScope}). The container is the one
+ * whose processes appear in the window and whose id or name the client named, else the one that
+ * started in the window. The trees come from {@link StartupProcessTree}, the verdict on a start that
+ * never ran the user's program from {@link StartupVerdict}.
  *
  * <p>A sink collecting everything it is given (bounded: {@link #MAX_EVENTS}); {@link #report} runs
  * after the client exited. Pipeline thread for accept, the caller's thread for report (after stop).
