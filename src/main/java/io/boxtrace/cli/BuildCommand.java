@@ -8,6 +8,8 @@ import io.boxtrace.analysis.build.BuildOutputParser;
 import io.boxtrace.analysis.build.BuildProfile;
 import io.boxtrace.analysis.build.BuildProfileAnalysis;
 import io.boxtrace.analysis.build.BuildProfileAssembler;
+import io.boxtrace.analysis.build.StepResources;
+import io.boxtrace.container.CgroupPressure;
 import io.boxtrace.render.json.BuildProfileJson;
 import io.boxtrace.render.console.BuildProfileRenderer;
 import io.boxtrace.analysis.timeline.BuildTimeline;
@@ -102,6 +104,7 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
                     clientExit.countDown();
                 }
             });
+            session.components().pressure().start();
             session.start();
             long startNs = System.nanoTime();
             Process p = launch();
@@ -118,10 +121,17 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
             session.reportSummary(session.stop());
             parser.finish(endNs);
             BuildProfile profile = BuildProfileAssembler.assemble(parser.builder(), parser.steps(), analysis, command,
-                    session.clock().toInstant(startNs), startNs, endNs, status, imageLayers(parser.imageId()));
+                    session.clock().toInstant(startNs), startNs, endNs, status, imageLayers(parser.imageId()))
+                    .withPressure(pressureOf(session));
             report(profile, spec.commandLine().getOut());
             return status;
         }
+    }
+
+    /** The step containers' pressure totals, as {@link CgroupPressure} read them while the cgroups existed. */
+    static java.util.function.Function<String, java.util.Optional<StepResources.Pressure>> pressureOf(TraceSession session) {
+        CgroupPressure pressure = session.components().pressure();
+        return id -> pressure.of(id).map(t -> new StepResources.Pressure(t.cpuNs(), t.memoryNs(), t.ioNs()));
     }
 
     /** The layer directories of the image a BuildKit build wrote, asked of Docker; empty when unknown. */
@@ -198,10 +208,11 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
                         jsonFile = numbered(json, i, ".json");
                         traceFile = numbered(trace, i, ".json");
                         htmlFile = numbered(html, i, ".html");
-                        report(profile, spec.commandLine().getOut());
+                        report(profile.withPressure(pressureOf(session)), spec.commandLine().getOut());
                         spec.commandLine().getOut().flush();
                     });
             session.sink(attachSink);
+            session.components().pressure().start();
             session.start();
             err.println("boxtrace build: profiling every build on this host until interrupted (Ctrl-C)");
             err.flush();

@@ -28,6 +28,12 @@ import java.util.function.Predicate;
 public final class Pipeline implements AutoCloseable {
 
     private static final int QUEUE_CAPACITY = 1 << 14;
+    /**
+     * Events waiting for the pipeline thread, at most: under sustained overload the source's reader
+     * then waits, and the kernel's buffer (ring buffer, netlink socket) overflows and counts what it
+     * drops, rather than this queue growing to the heap's limit (16,384 batches of 1,024 events).
+     */
+    static final int MAX_QUEUED_EVENTS = 1 << 16;
     /** Largest batch a source hands over at once; with the queue's capacity, the bound on queued events. */
     public static final int MAX_BATCH = 1024;
     private static final long HEAL_INTERVAL_NS = 1_000_000_000L;
@@ -40,6 +46,7 @@ public final class Pipeline implements AutoCloseable {
     private final SinkSet sinks;
     /** Events, or List<Event> batches (at most {@link #MAX_BATCH} each), in source order. */
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final java.util.concurrent.Semaphore room = new java.util.concurrent.Semaphore(MAX_QUEUED_EVENTS);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final PipelineCounters counters = new PipelineCounters();
     private volatile Consumer<TracedEvent> observer = e -> { };
@@ -127,11 +134,23 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void enqueueObject(Object item) {
+        int n = size(item);
+        try {
+            room.acquire(n);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         try {
             queue.put(item);
         } catch (InterruptedException e) {
+            room.release(n);
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static int size(Object item) {
+        return item instanceof List<?> batch ? batch.size() : 1;
     }
 
     private void run() {
@@ -143,6 +162,7 @@ public final class Pipeline implements AutoCloseable {
                     flushSinks();
                     continue;
                 }
+                room.release(size(item));
                 if (item instanceof List<?> batch) {
                     for (Object o : batch) {
                         process((Event) o);
