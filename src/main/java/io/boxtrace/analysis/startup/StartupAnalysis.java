@@ -177,13 +177,19 @@ public final class StartupAnalysis implements Sink {
                 return t.container();
             }
         }
+        String runtime = runtimeOf(command);
+        // A client that failed, and a runtime create that failed in its window: that container is the
+        // one this client asked for, however many others of the same image started meanwhile.
+        String failedCreate = failedCreate();
+        if (failedCreate != null) {
+            return seen.getOrDefault(failedCreate, new ContainerInfo(failedCreate, null, null, runtime, Map.of(), null, null));
+        }
         for (ContainerInfo c : seen.values()) {
             if (c.image() != null && startedAfter.contains(c.id()) && command.stream().anyMatch(a -> a.equals(c.image())
                     || c.image().endsWith("/" + a) || a.endsWith("/" + c.image()))) {
                 return c;
             }
         }
-        String runtime = runtimeOf(command);
         for (TracedEvent t : events) {
             if (t.event() instanceof ExecEvent x && !x.failed() && !x.args().isEmpty()
                     && (x.args().contains("create") || x.args().contains("run")) && isRuntimeExec(x)
@@ -198,6 +204,28 @@ public final class StartupAnalysis implements Sink {
         }
         return seen.values().stream().filter(c -> ContainerRuntime.of(c.runtime()) != ContainerRuntime.BUILDKIT
                 && startedAfter.contains(c.id())).findFirst().orElse(null);
+    }
+
+    /** The container id of the first host runtime {@code create} that exited with an error, when the client did too; else null. */
+    private String failedCreate() {
+        boolean clientFailed = false;
+        Map<Integer, String> creates = new HashMap<>();
+        String failed = null;
+        for (TracedEvent t : events) {
+            if (t.event() instanceof ExecEvent x && !x.failed() && !x.args().isEmpty() && x.args().contains("create")
+                    && isRuntimeExec(x) && t.container() == null) {
+                creates.put(x.task().pid(), x.args().getLast());
+            } else if (t.event() instanceof ExitEvent x && !x.task().isThread()) {
+                if (x.task().pid() == clientPid && (x.exitCode() > 0 || x.signal() != 0)) {
+                    clientFailed = true;
+                }
+                String id = creates.remove(x.task().pid());
+                if (id != null && !id.isEmpty() && failed == null && (x.exitCode() > 0 || x.signal() != 0)) {
+                    failed = id;
+                }
+            }
+        }
+        return clientFailed ? failed : null;
     }
 
     private static int depth(ContainerInfo c) {
