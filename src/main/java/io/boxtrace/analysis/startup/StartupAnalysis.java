@@ -90,7 +90,7 @@ public final class StartupAnalysis implements Sink {
         }
         ContainerInfo container = ContainerNames.withName(pickContainer(command, clientTree, start), command, events);
         boolean entered = ContainerNames.entered(command, container);
-        Set<Integer> involved = involved(clientTree, container, entered);
+        Set<Integer> involved = involved(clientTree, container, entered, command);
         if (entered) {
             involved = ExecScope.narrow(events, involved, clientTree, command);
         }
@@ -253,7 +253,7 @@ public final class StartupAnalysis implements Sink {
      * processes. When the command entered a container that was already running (an exec), the
      * container's other processes are not its own: only what the exec's runtime forked belongs to it.
      */
-    private Set<Integer> involved(Set<Integer> clientTree, ContainerInfo container, boolean entered) {
+    private Set<Integer> involved(Set<Integer> clientTree, ContainerInfo container, boolean entered, List<String> command) {
         Set<Integer> in = new HashSet<>(clientTree);
         for (TracedEvent t : events) {
             Event e = t.event();
@@ -275,6 +275,13 @@ public final class StartupAnalysis implements Sink {
             if (!entered && container != null && t.container() != null && t.container().id().equals(container.id())
                     && t.process() != null) {
                 in.add(t.process().pid());
+            }
+            // An exec's own program, found even when the runtime's argv was lost (the proc connector
+            // reads it from /proc after the event): the container process running what the client asked for.
+            if (entered && e instanceof ExecEvent x && !x.failed() && !x.args().isEmpty() && t.container() != null
+                    && t.container().id().equals(container.id()) && !clientTree.contains(x.task().pid())
+                    && endsWith(command, x.args())) {
+                in.add(x.task().pid());
             }
         }
         return in;
