@@ -102,6 +102,11 @@ public final class StartupTimeline {
             s.parent = parent;
             out.add(s);
             byPid.put(p.pid(), s);
+            if (inside && !p.replacedParent() && p.setupNs() >= 0) {
+                // the runtime forked this process long before it exec'd the program: mark where the program began
+                s.mark(new Span.Mark(p.execNs(), "exec", "exec " + String.join(" ", p.args()),
+                        List.<String[]>of(TimelineBuilder.kv("setup_ms", String.format(java.util.Locale.ROOT, "%.3f", p.setupNs() / 1e6)))));
+            }
         }
         for (StartupReport.Proc c : p.children()) {
             process(c, s, r, containerTrack, hostTrack, out, byPid);
