@@ -166,7 +166,9 @@ public final class ContainerRegistry {
             fresh = Optional.empty();
         }
         if (fresh.isEmpty()) {
-            return byPid.get(pid); // gone before /proc could be read: keep what it inherited at fork
+            // Gone before /proc could be read: what it inherited at fork, else what its serving shim says.
+            KnownContainer inherited = byPid.get(pid);
+            return inherited != null ? inherited : servedBy(eventParent);
         }
         String cgroup = fresh.get();
         long pidNs = x.task().pidNs() != 0 ? x.task().pidNs()
@@ -175,6 +177,17 @@ public final class ContainerRegistry {
                 : proc.status(pid).map(s -> s.nsPids().size()).orElse(p == null ? 1 : Math.max(1, p.nsPids().size()));
         KnownContainer c = resolve(pid, cgroup, pidNs, nsDepth);
         return c != null ? c : byPid.get(pid);
+    }
+
+    /**
+     * The container a host runtime process serves ({@link ServingRuntime}): only a parent that is
+     * itself in no container, so nothing inside a container can claim another by its argv.
+     */
+    private KnownContainer servedBy(ProcessInfo parent) {
+        if (parent == null || byPid.get(parent.pid()) != null) {
+            return null;
+        }
+        return ServingRuntime.servedBy(parent.comm(), parent.args()).map(ref -> known(ref, null)).orElse(null);
     }
 
     private boolean sameProcess(int pid, ProcessInfo p) {

@@ -154,12 +154,17 @@ class ContainerIT {
         assertThat(execd.get("nspid").asInt()).isGreaterThan(1);
     }
 
-    @Test
-    void containersLivingMillisecondsInARowAreNeverPutOnTheHost() throws Exception {
+    /**
+     * eBPF names the cgroup from the kernel's mkdir record; audit, which gives no cgroup, from the host shim
+     * serving the container (the process is gone from /proc before the pipeline reaches its exec).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"ebpf", "audit"})
+    void containersLivingMillisecondsInARowAreNeverPutOnTheHost(String source) throws Exception {
         Path events = tmp.resolve("events.jsonl");
         Process trace = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-jar", Path.of("target/boxtrace.jar").toAbsolutePath().toString(),
-                "trace", "--json", "-o", events.toString())).redirectErrorStream(true)
+                "trace", "--source", source, "--json", "-o", events.toString())).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("trace.log").toFile()).start();
         awaitReady(tmp.resolve("trace.log"));
         int runs = 8;
@@ -184,7 +189,9 @@ class ContainerIT {
                     .orElseThrow(() -> new AssertionError("no exec of " + marker));
             assertThat(exec.path("container").isObject()).as("run %d on the host: %s", i, exec).isTrue();
             assertThat(exec.get("container").path("name").asText()).as(exec.toString()).isEqualTo(name);
-            assertThat(exec.get("nspid").asInt()).isEqualTo(1);
+            if (source.equals("ebpf")) { // audit records carry no pid namespace: unknown for a process already gone
+                assertThat(exec.get("nspid").asInt()).isEqualTo(1);
+            }
             assertThat(all).as("start of " + name).anyMatch(e -> e.get("type").asText().equals("container_start")
                     && e.get("container").path("name").asText().equals(name));
             assertThat(all).as("stop of " + name).anyMatch(e -> e.get("type").asText().equals("container_stop")
