@@ -138,8 +138,10 @@ class StartupIT {
             // the loop forks a sleep ten times a second, none of which the exec started
             assertThat(procs).noneMatch(p -> p.get("args").toString().equals("[\"sleep\",\"0.1\"]"));
             assertThat(procs).noneMatch(p -> p.get("args").toString().equals("[\"sleep\",\"0.05\"]"));
+            // never a health check's runc exec; the proc connector may lose the argv of ours (read from /proc too late)
             assertThat(procs).filteredOn(p -> p.get("args").toString().contains("\"exec\"")
-                    && p.get("args").toString().contains("runtime-runc")).as("the runc exec serving this exec").hasSize(1);
+                    && p.get("args").toString().contains("runtime-runc")).as("the runc exec serving this exec")
+                    .hasSizeBetween(source.equals("ebpf") ? 1 : 0, 1);
             assertThat(procs).allMatch(p -> p.has("start")).allMatch(p -> p.has("end"));
             assertThat(anyProcess(report.get("processes"), "sleep 0.3; exit 4")).isTrue();
             assertThat(anyProcess(report.get("processes"), "\"0.3\"")).as("the exec's own child").isTrue();
