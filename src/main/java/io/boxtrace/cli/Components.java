@@ -91,7 +91,7 @@ public final class Components implements AutoCloseable {
      */
     public java.util.Optional<String> containerName(String runtime, String id) {
         return metadata.lookup(new io.boxtrace.container.CgroupRef(runtime, id, null, null, null))
-                .map(io.boxtrace.container.ContainerMeta::name);
+                .map(io.boxtrace.container.ContainerMeta::name).filter(n -> !n.equals(id));
     }
 
     public void watchRuntimes() {
