@@ -89,6 +89,16 @@ public final class Components implements AutoCloseable {
     }
 
     /** Follows the runtimes' event streams so short-lived containers keep their names (live runs only). */
+    /**
+     * The name the runtime gives a container that boxtrace saw only through its runtime's command
+     * lines (a start that failed before any of its processes ran): Docker's event stream keeps it
+     * after the container is gone. Top-level Docker and Podman containers only.
+     */
+    public java.util.Optional<String> containerName(String runtime, String id) {
+        return metadata.lookup(new io.boxtrace.container.CgroupRef(runtime, id, null, null, null))
+                .map(io.boxtrace.container.ContainerMeta::name).filter(n -> !n.equals(id));
+    }
+
     public void watchRuntimes() {
         metadata.startEvents();
     }

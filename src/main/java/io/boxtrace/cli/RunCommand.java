@@ -76,6 +76,12 @@ public final class RunCommand implements Callable<Integer> {
             session.stop();
             boolean seesNamespaces = session.source().name().equals("ebpf");
             report = analysis.report(command, seesNamespaces);
+            if (report.container() != null && report.container().name() == null && report.container().parent() == null
+                    && (report.container().runtime().equals("docker") || report.container().runtime().equals("podman"))) {
+                // a failed start ran nothing in its container: only the engine knows what it called it
+                report = report.withContainerName(session.components()
+                        .containerName(report.container().runtime(), report.container().id()).orElse(null));
+            }
             StartupReportText.text(report, spec.commandLine().getOut(), Style.forStdout());
             write(json, StartupReportJson.json(report, session.clock()));
             writeTrace(report);

@@ -168,7 +168,7 @@ public final class ContainerRegistry {
         if (fresh.isEmpty()) {
             // Gone before /proc could be read: what it inherited at fork, else what its serving shim says.
             KnownContainer inherited = byPid.get(pid);
-            return inherited != null ? inherited : servedBy(eventParent);
+            return inherited != null ? inherited : servedBy(p, eventParent);
         }
         String cgroup = fresh.get();
         long pidNs = x.task().pidNs() != 0 ? x.task().pidNs()
@@ -180,11 +180,19 @@ public final class ContainerRegistry {
     }
 
     /**
-     * The container a host runtime process serves ({@link ServingRuntime}): only a parent that is
-     * itself in no container, so nothing inside a container can claim another by its argv.
+     * The container a host runtime process serves ({@link ServingRuntime}), for a process whose
+     * program is known and is no runtime's: a shim also runs {@code runc create/start/delete} as its
+     * children, which serve the container without being part of it, and a program whose argv was
+     * lost could be one of them. Only a parent that is itself in no container, so nothing inside a
+     * container can claim another by its argv.
      */
-    private KnownContainer servedBy(ProcessInfo parent) {
-        if (parent == null || byPid.get(parent.pid()) != null) {
+    private KnownContainer servedBy(ProcessInfo p, ProcessInfo parent) {
+        if (p == null || p.args().isEmpty() || parent == null || byPid.get(parent.pid()) != null) {
+            return null;
+        }
+        String program = ContainerRuntime.baseName(p.args().getFirst());
+        if (ContainerRuntime.isScaffoldingName(program) || ContainerRuntime.isScaffoldingName(p.comm())
+                || ContainerRuntime.isDaemonName(program)) {
             return null;
         }
         return ServingRuntime.servedBy(parent.comm(), parent.args()).map(ref -> known(ref, null)).orElse(null);

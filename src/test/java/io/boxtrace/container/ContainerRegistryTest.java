@@ -170,6 +170,15 @@ class ContainerRegistryTest {
         assertThat(c).isNotNull();
         assertThat(c.id()).isEqualTo(DOCKER_ID);
         assertThat(c.runtime()).isEqualTo("docker");
+        // The shim's own runc children (create, start, delete) serve the container without being part of it,
+        // and a program whose argv was lost could be one of them.
+        ProcessInfo runc = new ProcessInfo(new ProcessKey(22, 5_000_000_000L), 20, 0, "runc", null,
+                List.of("runc", "--root", "/var/run/docker/runtime-runc/moby", "start", DOCKER_ID), "/", "/", 0,
+                List.of(22), Map.of(), 0, Task.UNKNOWN, 0, false);
+        assertThat(registry.enrich(execUnder(runc, shim(20, "moby", DOCKER_ID))).container()).isNull();
+        ProcessInfo unknown = new ProcessInfo(new ProcessKey(23, 5_000_000_000L), 20, 0, "containerd-shim", null,
+                List.of(), "/", "/", 0, List.of(23), Map.of(), 0, Task.UNKNOWN, 0, false);
+        assertThat(registry.enrich(execUnder(unknown, shim(20, "moby", DOCKER_ID))).container()).isNull();
         // A pod's shim in Kubernetes serves every container of the pod under the sandbox's id: not believed.
         assertThat(registry.enrich(execUnder(process(31, 5_000_000_000L, 30), shim(30, "k8s.io", DOCKER_ID.replace('3', '4'))))
                 .container()).isNull();
