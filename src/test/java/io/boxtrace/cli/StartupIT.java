@@ -268,4 +268,42 @@ class StartupIT {
             new ProcessBuilder("runc", "delete", "-f", id).start().waitFor(20, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void ctrlCReachesTheClientLikeAShellAndTheReportSaysItWasInterrupted() throws Exception {
+        Path json = tmp.resolve("run.json");
+        String name = tag + "-int";
+        Jar run = Jar.start(tmp, java.util.Map.of(), false, "run", "--json", json.toString(), "--", "docker", "run", "--rm",
+                "--name", name, "boxtrace-test/busybox:latest", "sh", "-c", "trap 'exit 7' INT; while true; do sleep 0.2; done");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && !inspect(name).equals("true")) {
+                Thread.sleep(100);
+            }
+            assertThat(inspect(name)).as("the container runs").isEqualTo("true");
+            Thread.sleep(500);
+            new ProcessBuilder("kill", "-INT", Long.toString(run.process().pid())).start().waitFor();
+            assertThat(run.process().waitFor(60, TimeUnit.SECONDS)).as("boxtrace ends after the client").isTrue();
+            // the client got SIGINT as from a terminal, passed it to the container, whose trap exited 7
+            assertThat(run.process().exitValue()).as(Files.readString(run.err())).isEqualTo(7);
+            assertThat(Files.readString(run.out())).contains("interrupted by SIGINT");
+            JsonNode report = JSON.readTree(Files.readString(json));
+            assertThat(report.get("interrupted").asText()).isEqualTo("SIGINT");
+            assertThat(report.get("container").get("name").asText()).isEqualTo(name);
+            assertThat(anyProcess(report.get("processes"), "trap 'exit 7' INT")).as("the user process").isTrue();
+            assertThat(inspect(name)).as("no container left behind").isEmpty();
+        } finally {
+            run.process().destroyForcibly();
+            new ProcessBuilder("docker", "rm", "-f", name).start().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The container's State.Running, or "" when there is no such container. */
+    private static String inspect(String name) throws Exception {
+        Process p = new ProcessBuilder("docker", "inspect", "-f", "{{.State.Running}}", name)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        p.waitFor(30, TimeUnit.SECONDS);
+        return p.exitValue() == 0 ? out : "";
+    }
 }
