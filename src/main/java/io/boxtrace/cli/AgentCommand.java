@@ -62,7 +62,7 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
     String otlpEndpoint;
 
     @Option(names = "--otlp-protocol", paramLabel = "PROTOCOL",
-            description = "http/protobuf (default) or grpc.")
+            description = "http/protobuf (default; a collector's port 4318) or grpc (port 4317).")
     String otlpProtocol;
 
     @Option(names = "--otlp-queue", paramLabel = "N",
@@ -111,11 +111,8 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
                 outputs.server = startServer(m, s.metrics(), session, outputs);
             }
             if (s.otlpEndpoint() != null) {
-                if (s.otlpProtocol().equals("grpc")) {
-                    throw BoxtraceException.usage("--otlp-protocol grpc is not in this build (it needs a gRPC sender "
-                            + "beside the JDK's HTTP client): use http/protobuf, port 4318 on a collector");
-                }
-                OtlpExport export = new OtlpExport(s.otlpEndpoint(), s.otlpQueue(),
+                OtlpExport export = new OtlpExport(s.otlpEndpoint(),
+                        OtlpExport.Protocol.of(s.otlpProtocol()).orElseThrow(), s.otlpQueue(),
                         OtlpExport.resource(VersionProvider.version(), hostName()));
                 outputs.otlp = export;
                 session.sink(new OtlpSink(export, session.clock()));

@@ -30,6 +30,9 @@ final class AutoSource implements EventSource {
     private final List<Integer> follows = new ArrayList<>();
     private final java.util.Set<Long> cgroups = new java.util.HashSet<>();
     private volatile EventSource chosen;
+    /** The first candidate that may run, made and prepared early by {@link #prepare}. */
+    private Candidate preparedFor;
+    private EventSource prepared;
 
     AutoSource(List<Candidate> candidates, PrintWriter err, String command) {
         this.candidates = List.copyOf(candidates);
@@ -43,6 +46,19 @@ final class AutoSource implements EventSource {
         return c == null ? "auto" : c.name();
     }
 
+    /** Prepares the candidate start will try first (eBPF's program loads while the snapshot is taken). */
+    @Override
+    public void prepare() {
+        for (Candidate c : candidates) {
+            if (c.unavailable() == null) {
+                preparedFor = c;
+                prepared = c.make().get();
+                prepared.prepare();
+                return;
+            }
+        }
+    }
+
     @Override
     public void start(SourceSink sink) throws SourceUnavailableException {
         List<String> why = new ArrayList<>();
@@ -51,7 +67,8 @@ final class AutoSource implements EventSource {
                 why.add(c.description() + ": " + c.unavailable());
                 continue;
             }
-            EventSource s = c.make().get();
+            EventSource s = c == preparedFor ? prepared : c.make().get();
+            prepared = c == preparedFor ? null : prepared;
             follows.forEach(s::follow);
             s.restrictToCgroups(cgroups);
             try {
@@ -105,6 +122,9 @@ final class AutoSource implements EventSource {
         EventSource c = chosen;
         if (c != null) {
             c.close();
+        }
+        if (prepared != null) {
+            prepared.close();
         }
     }
 }

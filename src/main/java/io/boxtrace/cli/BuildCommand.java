@@ -9,6 +9,8 @@ import io.boxtrace.analysis.build.BuildProfile;
 import io.boxtrace.analysis.build.BuildProfileAnalysis;
 import io.boxtrace.analysis.build.BuildProfileAssembler;
 import io.boxtrace.analysis.build.DockerfileLocator;
+import io.boxtrace.analysis.build.StepResources;
+import io.boxtrace.container.CgroupPressure;
 import io.boxtrace.render.json.BuildProfileJson;
 import io.boxtrace.render.console.BuildProfileRenderer;
 import io.boxtrace.analysis.timeline.BuildTimeline;
@@ -108,6 +110,7 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
                     clientExit.countDown();
                 }
             });
+            session.components().pressure().start();
             session.start();
             long startNs = System.nanoTime();
             Process p = launch();
@@ -125,7 +128,8 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
             parser.finish(endNs);
             BuildProfile profile = BuildProfileAssembler.assemble(parser.builder(), parser.steps(), analysis, command,
                     session.clock().toInstant(startNs), startNs, endNs, status, imageLayers(parser.imageId()),
-                    naming(command, System.getProperty("user.dir"), null));
+                    naming(command, System.getProperty("user.dir"), null))
+                    .withPressure(pressureOf(session));
             report(profile, spec.commandLine().getOut());
             return status;
         }
@@ -135,6 +139,12 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
     private io.boxtrace.analysis.build.StepNaming naming(List<String> argv, String cwd, String noOutput) {
         return dockerfile != null ? DockerfileLocator.given(dockerfile, noOutput)
                 : DockerfileLocator.locate(argv, cwd, noOutput);
+    }
+
+    /** The step containers' pressure totals, as {@link CgroupPressure} read them while the cgroups existed. */
+    static java.util.function.Function<String, java.util.Optional<StepResources.Pressure>> pressureOf(TraceSession session) {
+        CgroupPressure pressure = session.components().pressure();
+        return id -> pressure.of(id).map(t -> new StepResources.Pressure(t.cpuNs(), t.memoryNs(), t.ioNs()));
     }
 
     /** The layer directories of the image a BuildKit build wrote, asked of Docker; empty when unknown. */
@@ -212,10 +222,11 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
                         jsonFile = numbered(json, i, ".json");
                         traceFile = numbered(trace, i, ".json");
                         htmlFile = numbered(html, i, ".html");
-                        report(profile, spec.commandLine().getOut());
+                        report(profile.withPressure(pressureOf(session)), spec.commandLine().getOut());
                         spec.commandLine().getOut().flush();
                     }, BuildCommand::liveCwd);
             session.sink(attachSink);
+            session.components().pressure().start();
             session.start();
             err.println("boxtrace build: profiling every build on this host until interrupted (Ctrl-C)");
             err.flush();

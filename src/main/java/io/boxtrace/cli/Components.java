@@ -2,6 +2,7 @@ package io.boxtrace.cli;
 
 import io.boxtrace.cli.SourceMixin.SourceChoice;
 import io.boxtrace.container.CgroupIdIndex;
+import io.boxtrace.container.CgroupPressure;
 import io.boxtrace.container.ContainerMetadata;
 import io.boxtrace.container.ContainerRegistry;
 import io.boxtrace.container.DockerClient;
@@ -14,6 +15,7 @@ import io.boxtrace.internal.ffm.Clocks;
 import io.boxtrace.pipeline.ContainerStage;
 import io.boxtrace.pipeline.Enricher;
 import io.boxtrace.pipeline.StateStage;
+import io.boxtrace.source.CgroupListener;
 import io.boxtrace.source.EventSource;
 import io.boxtrace.source.SourceOptions;
 import io.boxtrace.source.audit.AuditSource;
@@ -50,6 +52,8 @@ public final class Components implements AutoCloseable {
     private final ContainerRegistry containers;
     /** Named by the eBPF source as the kernel makes cgroups, read by the registry. */
     private final CgroupIdIndex cgroupIds = CgroupIdIndex.host();
+    /** Pressure stalls of containers' cgroups while they exist; off unless a command starts it (build). */
+    private final CgroupPressure pressure = CgroupPressure.host();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     private Components(PrintWriter err, String command, Clock clock, ProcReader proc) {
@@ -67,13 +71,34 @@ public final class Components implements AutoCloseable {
         this.containers = new ContainerRegistry(proc, metadata, cgroupIds, clock::bootToMono);
         this.enrichers.add(new ContainerStage(containers));
         this.closeables.add(metadata);
+        this.closeables.add(pressure);
+    }
+
+    /** The containers' pressure stall totals (eBPF source only; {@link CgroupPressure#start} turns it on). */
+    public CgroupPressure pressure() {
+        return pressure;
     }
 
     public ContainerRegistry containers() {
         return containers;
     }
 
+    /** Waits at most maxMs for the runtimes' answers about containers already seen (their names). */
+    public void awaitContainerNames(long maxMs) {
+        metadata.awaitLookups(maxMs);
+    }
+
     /** Follows the runtimes' event streams so short-lived containers keep their names (live runs only). */
+    /**
+     * The name the runtime gives a container that boxtrace saw only through its runtime's command
+     * lines (a start that failed before any of its processes ran): Docker's event stream keeps it
+     * after the container is gone. Top-level Docker and Podman containers only.
+     */
+    public java.util.Optional<String> containerName(String runtime, String id) {
+        return metadata.lookup(new io.boxtrace.container.CgroupRef(runtime, id, null, null, null))
+                .map(io.boxtrace.container.ContainerMeta::name).filter(n -> !n.equals(id));
+    }
+
     public void watchRuntimes() {
         metadata.startEvents();
     }
@@ -120,6 +145,14 @@ public final class Components implements AutoCloseable {
             }
 
             @Override
+            public List<TracedEvent> dropGone() {
+                // heal with only the scanned processes the table already has: retires the others, adds none
+                java.util.List<io.boxtrace.event.ProcessInfo> known = snapshot.scan().stream()
+                        .filter(p -> table.get(p.pid()).isPresent()).toList();
+                return table.heal(known, clock.nowMono());
+            }
+
+            @Override
             public List<TracedEvent> heal() {
                 return table.heal(snapshot.scan(), clock.nowMono());
             }
@@ -129,7 +162,7 @@ public final class Components implements AutoCloseable {
     /** The eBPF source, telling the registry's cgroup index of each cgroup the kernel makes. */
     private EventSource ebpf(SourceOptions options) {
         EbpfSource source = new EbpfSource(options);
-        source.onCgroupChanges(cgroupIds);
+        source.onCgroupChanges(CgroupListener.both(cgroupIds, pressure));
         return source;
     }
 

@@ -28,6 +28,9 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (trace, tree, ...)");
     }
 
+    /** When main began (System.nanoTime), for {@link StartTimes}. */
+    static final long MAIN_NS = System.nanoTime();
+
     public static void main(String[] args) {
         // Start traced commands with fork+exec rather than posix_spawn of jspawnhelper: the helper's
         // extra exec would show up in traces as a step of the user's command.

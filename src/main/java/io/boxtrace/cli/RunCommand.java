@@ -76,8 +76,21 @@ public final class RunCommand implements Callable<Integer> {
             session.stop();
             boolean seesNamespaces = session.source().name().equals("ebpf");
             report = analysis.report(command, seesNamespaces);
+            if (report.container() != null && report.container().name() == null && report.container().parent() == null
+                    && (report.container().runtime().equals("docker") || report.container().runtime().equals("podman"))) {
+                // a failed start ran nothing in its container: only the engine knows what it called it
+                report = report.withContainerName(session.components()
+                        .containerName(report.container().runtime(), report.container().id()).orElse(null));
+            }
             StartupReportText.text(report, spec.commandLine().getOut(), Style.forStdout());
-            write(json, StartupReportJson.json(report, session.clock()));
+            int signal = session.interruption().signal();
+            if (signal != 0) {
+                // Ctrl-C went to the client as a shell passes it; the report covers what happened until then.
+                spec.commandLine().getOut().println(Style.forStdout().yellow("interrupted by "
+                        + io.boxtrace.render.json.Signals.name(signal) + ": the start-up up to then"));
+                spec.commandLine().getOut().flush();
+            }
+            write(json, interrupted(StartupReportJson.json(report, session.clock()), signal));
             writeTrace(report);
         }
         if (startedNoContainer(command, report)) {
@@ -103,6 +116,21 @@ public final class RunCommand implements Callable<Integer> {
         write(json, StartupReportJson.json(report, r.header().clock()));
         writeTrace(report);
         return ExitCode.OK.code();
+    }
+
+    /** The report's JSON with {@code "interrupted":"SIGINT"} (or SIGTERM) when the run was interrupted. */
+    static String interrupted(String json, int signal) {
+        if (signal == 0) {
+            return json;
+        }
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+            com.fasterxml.jackson.databind.node.ObjectNode top = (com.fasterxml.jackson.databind.node.ObjectNode) m.readTree(json);
+            top.put("interrupted", io.boxtrace.render.json.Signals.name(signal));
+            return m.writeValueAsString(top);
+        } catch (IOException e) {
+            throw new IllegalStateException("the report's own JSON did not parse", e);
+        }
     }
 
     private static void write(Path file, String content) {

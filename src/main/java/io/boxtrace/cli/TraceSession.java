@@ -1,6 +1,7 @@
 package io.boxtrace.cli;
 
 import io.boxtrace.event.Clock;
+import io.boxtrace.render.Escape;
 import io.boxtrace.event.TracedEvent;
 import io.boxtrace.pipeline.Enricher;
 import io.boxtrace.pipeline.Pipeline;
@@ -55,6 +56,8 @@ public final class TraceSession implements AutoCloseable {
         Components components = Components.forHost(err, command);
         SourceOptions opts = new SourceOptions(java.util.Set.of(), java.util.Set.of(), options.maxArgs, options.maxArgBytes);
         EventSource source = components.chooseSource(options.choice(), opts);
+        // The eBPF program loads (most of attaching) while the command sets up and /proc is read.
+        source.prepare();
         return new TraceSession(command, err, components, source);
     }
 
@@ -103,32 +106,68 @@ public final class TraceSession implements AutoCloseable {
 
     /** Loads the /proc snapshot into the process table, then starts the source and the pipeline. */
     public void start() {
-        Predicate<TracedEvent> all = t -> true;
+        // boxtrace never reports itself: its JVM, threads and the launch of its children come first out.
+        Predicate<TracedEvent> all = io.boxtrace.pipeline.SelfFilter.current();
         for (Predicate<TracedEvent> f : filters) {
             all = all.and(f);
         }
         List<Enricher> enrichers = components.enrichers();
         pipeline = new Pipeline(source, components.state(), enrichers, all, sinks);
         pipeline.observe(observer);
+        pipeline.reconcileAfterStart();
         try {
             // The snapshot is taken while the source already runs would be better for completeness;
             // the proc connector has no history, so what starts between scan and subscribe is healed
             // by the table's lazy creation of unknown pids from /proc.
+            StartTimes times = new StartTimes(components.proc().stat((int) ProcessHandle.current().pid())
+                    .map(st -> components.clock().bootToMono(st.startBootNs())).orElse(System.nanoTime()));
             components.watchRuntimes();
+            times.mark("runtimes");
             pipeline.preload(components.snapshot());
+            if (sinks.stream().anyMatch(s -> s instanceof io.boxtrace.sink.jsonl.RecordingWriter)
+                    && components.containers().live().stream().anyMatch(c -> c.name() == null)) {
+                // A recording writes what was running once: give a slow daemon a bounded moment to name it.
+                components.awaitContainerNames(2_000);
+                sleepPastNameRetryInterval();
+                pipeline.resolveInitialAgain();
+            }
+            times.mark("snapshot");
             debugSizes("start");
+            List<String> waitingFor = new ArrayList<>();
             if (!kernelContainerFilter.isEmpty()) {
-                CgroupIds.of(components.containers().live(), kernelContainerFilter).ifPresent(source::restrictToCgroups);
+                List<io.boxtrace.event.ContainerInfo> live = components.containers().live();
+                CgroupIds.of(live, kernelContainerFilter).ifPresent(source::restrictToCgroups);
+                kernelContainerFilter.stream().filter(sel -> live.stream().noneMatch(c -> c.matches(sel)))
+                        .forEach(waitingFor::add);
             }
-            pipeline.start();
-            if (!(source instanceof AutoSource)) {
-                err.println(command + ": using the " + source.name() + " source");
+            // Said once the source is attached and before the pipeline thread runs, so nothing (a
+            // first tree --watch frame, a first event) comes out before it.
+            pipeline.start(() -> {
+                times.mark("attach");
+                if (!(source instanceof AutoSource)) {
+                    err.println(command + ": using the " + source.name() + " source");
+                }
+                if (!waitingFor.isEmpty()) {
+                    // Said once: silence would look like a hang, and a container that starts later is traced.
+                    err.println(command + ": no running container matches " + Escape.text(String.join(", ", waitingFor))
+                            + " yet; waiting for " + (waitingFor.size() == 1 ? "it" : "them") + " to start");
+                }
+                times.report(command, err);
                 err.flush();
-            }
+            });
         } catch (SourceUnavailableException e) {
             throw BoxtraceException.missing(e.getMessage());
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write output: " + e.getMessage());
+        }
+    }
+
+    /** The registry asks a runtime again for a container's name at most every 50 ms (ContainerRegistry). */
+    private static void sleepPastNameRetryInterval() {
+        try {
+            Thread.sleep(60);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

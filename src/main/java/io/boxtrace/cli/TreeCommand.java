@@ -5,8 +5,7 @@ import io.boxtrace.analysis.tree.ContainerTree;
 import io.boxtrace.analysis.tree.ProcessTree;
 import io.boxtrace.render.console.ContainerTreeText;
 import io.boxtrace.event.ProcessInfo;
-import io.boxtrace.event.SnapshotEvent;
-import io.boxtrace.event.TracedEvent;
+import io.boxtrace.pipeline.Pipeline;
 import io.boxtrace.render.console.Style;
 import io.boxtrace.render.console.TreeRenderer;
 import io.boxtrace.render.json.ContainerTreeJson;
@@ -81,11 +80,7 @@ public final class TreeCommand implements Callable<Integer> {
         try (Components c = Components.forHost(err, "boxtrace tree")) {
             ProcessTable table = c.table();
             ContainerRegistry registry = c.containers();
-            for (SnapshotEvent s : c.snapshot()) {
-                for (TracedEvent t : table.apply(s)) {
-                    registry.enrich(t);
-                }
-            }
+            Pipeline.preload(c.state(), c.enrichers(), c.snapshot());
             out.print(render(table.live(), registry::containerOf, c.users()::name, c.clock(), Style.forStdout()));
             out.flush();
             return ExitCode.OK.code();

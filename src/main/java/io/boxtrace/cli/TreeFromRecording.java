@@ -78,6 +78,10 @@ final class TreeFromRecording {
             if (broken != null) {
                 throw BoxtraceException.runtime(broken.getMessage() + "; the tree shown is partial");
             }
+            if (!header.initialState()) {
+                err.println("boxtrace tree: note: " + Escape.text(file.toString()) + " was recorded by a boxtrace that did not"
+                        + " write the processes running at its start; they appear only from their first event");
+            }
             return ExitCode.OK.code();
         } catch (RecordingFormatException e) {
             throw BoxtraceException.runtime(e.getMessage());
@@ -120,8 +124,12 @@ final class TreeFromRecording {
             long epochNs = i.getEpochSecond() * 1_000_000_000L + i.getNano();
             return epochNs - header.wallMinusMonoNs();
         } catch (DateTimeParseException notAnInstant) {
+            String offset = at.startsWith("+") ? at.substring(1) : at;
+            if (offset.strip().matches("0+(\\.0*)?(ms|s|m|h)?")) {
+                return header.startMonoNs(); // the start itself: the initial state alone
+            }
             try {
-                return header.startMonoNs() + RecordCommand.parseDuration(at.startsWith("+") ? at.substring(1) : at).toNanos();
+                return header.startMonoNs() + RecordCommand.parseDuration(offset).toNanos();
             } catch (BoxtraceException e) {
                 throw BoxtraceException.usage("--at " + at + ": not a time (use RFC 3339, e.g. 2026-11-23T01:02:03Z, "
                         + "or an offset such as 2.5s)");

@@ -1,5 +1,6 @@
 package io.boxtrace.container;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -199,6 +200,25 @@ public final class ContainerMetadata implements AutoCloseable {
             return Optional.empty(); // enrichment never stops an event: the container goes on by id
         } finally {
             inFlight.remove(id);
+        }
+    }
+
+    /**
+     * Waits at most maxMs for the look-ups under way to answer. A recording's initial state is written
+     * once: while the pipeline never waits long for a slow daemon (later sightings name a container),
+     * the processes alive at the start are seen only then. Any thread.
+     */
+    public void awaitLookups(long maxMs) {
+        List<CompletableFuture<Optional<ContainerMeta>>> pending = List.copyOf(inFlight.values());
+        if (pending.isEmpty()) {
+            return;
+        }
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(maxMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // the daemon did not answer in time: the containers stay known by id
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

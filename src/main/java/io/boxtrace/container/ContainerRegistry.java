@@ -51,19 +51,6 @@ public final class ContainerRegistry {
             new ContainerInfo("host", null, null, "host", Map.of(), null, null));
     private final Map<String, KnownContainer> live = new HashMap<>();
     private final List<TracedEvent> pending = new ArrayList<>();
-    /** Live host processes descending from a Docker shim → the container it serves (see followShims). */
-    private final Map<Integer, Served> servedBy = new HashMap<>();
-
-    /** The container a shim serves, and how many forks below the shim a process is. */
-    private record Served(String containerId, int depth) {
-    }
-
-    /**
-     * runc's own chain below a shim: runc create (1) → runc init (2) → runc:[1:CHILD] (3) →
-     * runc:[2:INIT] (4), which execs the container's program; runc exec the same. runc delete and
-     * the like exec at depth 1, runc init at 2: with their argv lost they cannot be told by name.
-     */
-    private static final int INIT_STAGE_DEPTH = 3;
     private static final int NAME_RETRIES = 10;
     private static final long NAME_RETRY_MS = 50;
 
@@ -99,7 +86,6 @@ public final class ContainerRegistry {
         Event e = t.event();
         ProcessInfo p = t.process();
         eventParent = e instanceof ExecEvent ? t.parent() : null;
-        followShims(e);
         KnownContainer c = switch (e) {
             case SnapshotEvent s -> track(s.process().pid(), isScaffolding(s.process()) ? null : resolve(s.process()),
                     e.timeNs());
@@ -149,7 +135,6 @@ public final class ContainerRegistry {
             // Gone before /proc could be read: the cgroup may be newer than the last walk; walk again.
             path = cgroupIds.path(cg, true);
             c = path.isPresent() ? resolve(task.pid(), path.get(), task.pidNs(), hostPidNs ? 1 : 2) : byPid.get(task.pid());
-            c = c != null ? c : servedContainer(task.pid(), !x.args().isEmpty());
         } else {
             path = Optional.empty();
             c = readAtExec(x, p);
@@ -213,10 +198,9 @@ public final class ContainerRegistry {
             fresh = Optional.empty();
         }
         if (fresh.isEmpty()) {
-            // Gone before /proc could be read: keep what it inherited at fork, else the container whose
-            // shim it descends from (the first program of a short classic-build step, `RUN true`).
+            // Gone before /proc could be read: what it inherited at fork, else what its serving shim says.
             KnownContainer inherited = byPid.get(pid);
-            return inherited != null ? inherited : servedContainer(pid, !x.args().isEmpty());
+            return inherited != null ? inherited : servedBy(p, eventParent);
         }
         String cgroup = fresh.get();
         long pidNs = x.task().pidNs() != 0 ? x.task().pidNs()
@@ -228,56 +212,22 @@ public final class ContainerRegistry {
     }
 
     /**
-     * Follows Docker's containerd shims: each serves one container and says which in its argv
-     * ({@code containerd-shim-runc-v2 -namespace moby -id <64 hex> …}); runc and runc init descend
-     * from it, and so does the container's first program, exec'd by {@code runc:[2:INIT]}. Without a
-     * kernel cgroup id (proc connector, audit) a program gone before /proc/PID/cgroup could be read
-     * is placed by this. Entries go with their processes' exits.
+     * The container a host runtime process serves ({@link ServingRuntime}), for a process whose
+     * program is known and is no runtime's: a shim also runs {@code runc create/start/delete} as its
+     * children, which serve the container without being part of it, and a program whose argv was
+     * lost could be one of them. Only a parent that is itself in no container, so nothing inside a
+     * container can claim another by its argv.
      */
-    private void followShims(Event e) {
-        switch (e) {
-            case ForkEvent f when !f.isThread() -> {
-                Served s = servedBy.get(f.parent().pid());
-                if (s != null) {
-                    servedBy.put(f.childPid(), new Served(s.containerId(), s.depth() + 1));
-                }
-            }
-            case ExitEvent x when !x.task().isThread() -> servedBy.remove(x.task().pid());
-            case ExecEvent x when !x.failed() && !x.args().isEmpty() && x.args().getFirst() != null
-                    && ContainerRuntime.baseName(x.args().getFirst()).startsWith("containerd-shim") -> {
-                String id = shimContainer(x.args());
-                if (id != null) {
-                    servedBy.put(x.task().pid(), new Served(id, 0));
-                }
-            }
-            default -> {
-                // nothing about shims
-            }
-        }
-    }
-
-    /** The Docker container id a shim's argv names ({@code -namespace moby … -id <64 hex>}), or null. */
-    static String shimContainer(List<String> args) {
-        int ns = args.indexOf("-namespace");
-        int id = args.indexOf("-id");
-        if (ns < 0 || id < 0 || ns + 1 >= args.size() || id + 1 >= args.size() || !args.get(ns + 1).equals("moby")) {
+    private KnownContainer servedBy(ProcessInfo p, ProcessInfo parent) {
+        if (p == null || p.args().isEmpty() || parent == null || byPid.get(parent.pid()) != null) {
             return null;
         }
-        String cid = args.get(id + 1);
-        return cid.matches("[0-9a-f]{64}") ? cid : null;
-    }
-
-    /**
-     * The container of a shim's descendant that exec'd a program: only runc's init stage execs the
-     * container's program (scaffolding with a known argv was set aside before), so a lost argv counts
-     * only that deep below the shim.
-     */
-    private KnownContainer servedContainer(int pid, boolean argvKnown) {
-        Served s = servedBy.get(pid);
-        if (s == null || (!argvKnown && s.depth() < INIT_STAGE_DEPTH)) {
+        String program = ContainerRuntime.baseName(p.args().getFirst());
+        if (ContainerRuntime.isScaffoldingName(program) || ContainerRuntime.isScaffoldingName(p.comm())
+                || ContainerRuntime.isDaemonName(program)) {
             return null;
         }
-        return known(new CgroupRef(ContainerRuntime.DOCKER.id(), s.containerId(), null, null, null), null);
+        return ServingRuntime.servedBy(parent.comm(), parent.args()).map(ref -> known(ref, null)).orElse(null);
     }
 
     private boolean sameProcess(int pid, ProcessInfo p) {
@@ -459,7 +409,7 @@ public final class ContainerRegistry {
     public java.util.Map<String, Integer> sizes() {
         return java.util.Map.of("containers_by_id", byId.size(), "pids", byPid.size(), "pid_namespaces", byPidNs.size(),
                 "cgroup_ids", byCgroupId.size(), "live_containers", live.size(),
-                "cgroup_index", cgroupIds.size(), "shim_processes", servedBy.size());
+                "cgroup_index", cgroupIds.size());
     }
 
     /** The container a live pid is attributed to, or null on the host. */

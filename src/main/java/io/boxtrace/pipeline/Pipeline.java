@@ -28,10 +28,18 @@ import java.util.function.Predicate;
 public final class Pipeline implements AutoCloseable {
 
     private static final int QUEUE_CAPACITY = 1 << 14;
+    /**
+     * Events waiting for the pipeline thread, at most: under sustained overload the source's reader
+     * then waits, and the kernel's buffer (ring buffer, netlink socket) overflows and counts what it
+     * drops, rather than this queue growing to the heap's limit (16,384 batches of 1,024 events).
+     */
+    static final int MAX_QUEUED_EVENTS = 1 << 16;
     /** Largest batch a source hands over at once; with the queue's capacity, the bound on queued events. */
     public static final int MAX_BATCH = 1024;
     private static final long HEAL_INTERVAL_NS = 1_000_000_000L;
     private static final Event POISON = new LostEvent(0, "pipeline", 0, "end");
+    /** Asks the pipeline thread to compare the table with /proc once the source is attached. */
+    private static final Event RECONCILE = new LostEvent(0, "pipeline", 0, "reconcile");
 
     private final EventSource source;
     private final StateStage state;
@@ -40,11 +48,14 @@ public final class Pipeline implements AutoCloseable {
     private final SinkSet sinks;
     /** Events, or List<Event> batches (at most {@link #MAX_BATCH} each), in source order. */
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final java.util.concurrent.Semaphore room = new java.util.concurrent.Semaphore(MAX_QUEUED_EVENTS);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final PipelineCounters counters = new PipelineCounters();
     private volatile Consumer<TracedEvent> observer = e -> { };
     private volatile Throwable sourceFailure;
+    private final List<TracedEvent> initial = new java.util.ArrayList<>();
     private Thread thread;
+    private boolean reconcileAfterStart;
     private boolean healPending;
     private long lastHealNs = System.nanoTime() - HEAL_INTERVAL_NS;
 
@@ -64,10 +75,29 @@ public final class Pipeline implements AutoCloseable {
 
     /**
      * Feeds the state that existed before tracing began (the /proc snapshot) to the process table
-     * and enrichers, before {@link #start}. Nothing reaches the sinks: what was already running did
-     * not happen during the trace.
+     * and enrichers, before {@link #start}. None of it reaches the sinks as an event (what was already
+     * running did not happen during the trace); the processes that pass the filter are handed to
+     * {@link Sink#initialState} at {@link #start}, so a recording can replay from the same state.
      */
     public void preload(List<? extends Event> events) {
+        counters.enrichErrors += preload(state, enrichers, events, t -> {
+            if (filter.test(t)) {
+                initial.add(t);
+            }
+        });
+    }
+
+    /**
+     * The state before tracing, applied to a table and enrichers without a pipeline (a one-shot
+     * {@code tree}): the same steps as {@link #preload(List)}. Returns how many enrichments failed.
+     */
+    public static long preload(StateStage state, List<Enricher> enrichers, List<? extends Event> events) {
+        return preload(state, enrichers, events, t -> { });
+    }
+
+    private static long preload(StateStage state, List<Enricher> enrichers, List<? extends Event> events,
+                                Consumer<TracedEvent> resolved) {
+        long errors = 0;
         for (Event e : events) {
             for (TracedEvent t : state.apply(e)) {
                 for (Enricher en : enrichers) {
@@ -75,17 +105,54 @@ public final class Pipeline implements AutoCloseable {
                         t = en.enrich(t);
                         en.drainExtra();
                     } catch (RuntimeException ex) {
-                        counters.enrichErrors++;
+                        errors++;
                     }
                 }
+                resolved.accept(t);
             }
+        }
+        return errors;
+    }
+
+    /**
+     * Resolves the initial state's processes again through the enrichers, for those whose container
+     * had no name yet (its runtime answered late): the registry names a container at a later
+     * sighting, and for what was already running this is the only one before the state is written.
+     */
+    public void resolveInitialAgain() {
+        for (int i = 0; i < initial.size(); i++) {
+            TracedEvent t = initial.get(i);
+            if (t.container() == null || t.container().name() != null) {
+                continue;
+            }
+            TracedEvent again = new TracedEvent(t.event(), t.process(), t.parent(), null);
+            for (Enricher en : enrichers) {
+                try {
+                    again = en.enrich(again);
+                    en.drainExtra();
+                } catch (RuntimeException ex) {
+                    counters.enrichErrors++;
+                }
+            }
+            initial.set(i, again.container() == null ? t : again);
         }
     }
 
-    /** Begins the sinks, starts the pipeline thread, then the source (which may throw if unavailable). */
+    /** Begins the sinks, then starts the source (which may throw if unavailable) and the pipeline thread. */
     public void start() throws SourceUnavailableException, java.io.IOException {
+        start(() -> { });
+    }
+
+    /**
+     * Begins the sinks, starts the source (which may throw if unavailable), runs attached once the
+     * source delivers events, then starts the pipeline thread: what attached prints comes before
+     * anything a sink writes for an event or an idle flush. Events the source delivers meanwhile wait
+     * in the queue.
+     */
+    public void start(Runnable attached) throws SourceUnavailableException, java.io.IOException {
+        sinks.initialState(List.copyOf(initial));
+        initial.clear();
         sinks.begin();
-        thread = Thread.ofPlatform().name("boxtrace-pipeline").daemon(true).start(this::run);
         source.start(new SourceSink() {
             @Override
             public void accept(Event event) {
@@ -105,6 +172,21 @@ public final class Pipeline implements AutoCloseable {
                 enqueue(POISON);
             }
         });
+        attached.run();
+        thread = Thread.ofPlatform().name("boxtrace-pipeline").daemon(true).start(this::run);
+        if (reconcileAfterStart) {
+            enqueue(RECONCILE);
+        }
+    }
+
+    /**
+     * Once the source is attached, compares the process table with /proc again
+     * ({@link StateStage#dropGone}): the /proc snapshot was taken before, and attaching takes a while,
+     * so a process of the snapshot may have exited unseen in between. Each such process gets its exit
+     * (code unknown) instead of staying in the tree for ever. Not counted as a heal: nothing was lost.
+     */
+    public void reconcileAfterStart() {
+        reconcileAfterStart = true;
     }
 
     /** Feeds one event as if the source had delivered it (used for synthetic events from the CLI). */
@@ -117,11 +199,23 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void enqueueObject(Object item) {
+        int n = size(item);
+        try {
+            room.acquire(n);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         try {
             queue.put(item);
         } catch (InterruptedException e) {
+            room.release(n);
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static int size(Object item) {
+        return item instanceof List<?> batch ? batch.size() : 1;
     }
 
     private void run() {
@@ -133,6 +227,7 @@ public final class Pipeline implements AutoCloseable {
                     flushSinks();
                     continue;
                 }
+                room.release(size(item));
                 if (item instanceof List<?> batch) {
                     for (Object o : batch) {
                         process((Event) o);
@@ -140,6 +235,12 @@ public final class Pipeline implements AutoCloseable {
                     continue;
                 }
                 Event e = (Event) item;
+                if (e == RECONCILE) {
+                    for (TracedEvent t : state.dropGone()) {
+                        deliver(t);
+                    }
+                    continue;
+                }
                 if (e == POISON) {
                     if (healPending) {
                         lastHealNs = System.nanoTime() - HEAL_INTERVAL_NS;
@@ -157,7 +258,6 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void process(Event e) {
-        counters.events++;
         if (e instanceof LostEvent lost) {
             counters.lost += lost.count();
         }
@@ -219,6 +319,8 @@ public final class Pipeline implements AutoCloseable {
         if (!filter.test(t)) {
             return;
         }
+        // Counted here, past the filter: the count a run reports is the number of events it wrote.
+        counters.events++;
         observer.accept(t);
         sinks.accept(t);
     }
@@ -233,6 +335,9 @@ public final class Pipeline implements AutoCloseable {
      */
     public PipelineStats stop() throws java.io.IOException {
         source.close();
+        if (thread == null) {
+            finished.countDown(); // never started: nothing to drain
+        }
         enqueue(POISON);
         try {
             finished.await();

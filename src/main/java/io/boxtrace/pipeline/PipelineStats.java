@@ -5,7 +5,7 @@ import io.boxtrace.recording.RecordingSummary;
 /**
  * Final or running counters of a tracing run, reported at the end of every command.
  *
- * @param events        events received from the source
+ * @param events        events delivered to the sinks (past the filter): as many as an output holds
  * @param lost          events the kernel dropped
  * @param argvMissed    execs whose argv could not be read
  * @param sinkErrors    exceptions thrown by sinks (each event skipped for that sink only)

@@ -9,6 +9,15 @@ import io.boxtrace.event.TracedEvent;
  */
 public interface Sink extends AutoCloseable {
 
+    /**
+     * Called once, before {@link #begin}, with what was alive when tracing began (the /proc snapshot as
+     * the process table and the container registry resolved it, filtered like every event, parents
+     * first). A recording keeps it so a replay starts from the same state; other outputs ignore it:
+     * what was already running did not happen during the trace.
+     */
+    default void initialState(java.util.List<TracedEvent> alive) throws java.io.IOException {
+    }
+
     default void begin() throws java.io.IOException {
     }
 

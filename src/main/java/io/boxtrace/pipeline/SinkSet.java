@@ -22,6 +22,13 @@ public final class SinkSet {
         this.sinks = List.copyOf(sinks);
     }
 
+    /** Hands every sink what was alive at the start (see {@link Sink#initialState}). */
+    public void initialState(List<TracedEvent> alive) throws IOException {
+        for (Sink s : sinks) {
+            s.initialState(alive);
+        }
+    }
+
     /** Begins every sink; an output that cannot be opened ends the run. */
     public void begin() throws IOException {
         for (Sink s : sinks) {

@@ -15,4 +15,14 @@ public interface StateStage {
 
     /** Re-reads the truth (normally /proc) after a loss and reconciles; returns what changed as events, if any. */
     List<TracedEvent> heal();
+
+    /**
+     * Ends the processes the state holds that are gone from the truth (normally /proc), and adds
+     * none: used once after the source attached, when the snapshot may hold processes that exited
+     * meanwhile, while processes that start now are still on their way as events (adding them from
+     * /proc would put them in the table before their own fork). Returns their exits.
+     */
+    default List<TracedEvent> dropGone() {
+        return List.of();
+    }
 }

@@ -22,12 +22,16 @@ import java.util.List;
  * @param source           the event source used ({@code ebpf}, {@code netlink}, {@code procfs})
  * @param command          the traced command, empty when the whole host was recorded
  * @param containers       the {@code --container} selectors, empty for all
+ * @param initialState     true when the lines right after the header hold the processes (and with
+ *                         them the containers) alive when recording began, marked {@code "initial":true};
+ *                         false in recordings from before boxtrace wrote them, which know a process
+ *                         that was already running only from its first event
  *
  * <p>Immutable.
  */
 public record RecordingHeader(int version, String boxtraceVersion, long wallMinusMonoNs, long bootMinusMonoNs,
                               long startMonoNs, String hostname, String kernel, String source,
-                              List<String> command, List<String> containers) {
+                              List<String> command, List<String> containers, boolean initialState) {
 
     /** The {@code type} of the header line. */
     public static final String TYPE = "boxtrace_recording";
@@ -36,6 +40,20 @@ public record RecordingHeader(int version, String boxtraceVersion, long wallMinu
     public RecordingHeader {
         command = command == null ? List.of() : List.copyOf(command);
         containers = containers == null ? List.of() : List.copyOf(containers);
+    }
+
+    /** A header without initial state, as recordings had before it was written. */
+    public RecordingHeader(int version, String boxtraceVersion, long wallMinusMonoNs, long bootMinusMonoNs,
+                           long startMonoNs, String hostname, String kernel, String source,
+                           List<String> command, List<String> containers) {
+        this(version, boxtraceVersion, wallMinusMonoNs, bootMinusMonoNs, startMonoNs, hostname, kernel, source,
+                command, containers, false);
+    }
+
+    /** This header, saying that the initial state follows it (the recording writer's promise). */
+    public RecordingHeader withInitialState() {
+        return new RecordingHeader(version, boxtraceVersion, wallMinusMonoNs, bootMinusMonoNs, startMonoNs, hostname,
+                kernel, source, command, containers, true);
     }
 
     /** A header for a recording that starts now on this host with the given clock. */
@@ -65,6 +83,9 @@ public record RecordingHeader(int version, String boxtraceVersion, long wallMinu
         n.put("source", source);
         command.forEach(n.putArray("command")::add);
         containers.forEach(n.putArray("containers")::add);
+        if (initialState) {
+            n.put("initial_state", true);
+        }
         return n;
     }
 
@@ -76,7 +97,8 @@ public record RecordingHeader(int version, String boxtraceVersion, long wallMinu
         return new RecordingHeader(n.path("version").asInt(), n.path("boxtrace_version").asText(null),
                 n.path("clock").path("wall_minus_mono_ns").asLong(), n.path("clock").path("boot_minus_mono_ns").asLong(),
                 n.path("start_mono_ns").asLong(), n.path("hostname").asText(null), n.path("kernel").asText(null),
-                n.path("source").asText(null), strings(n.path("command")), strings(n.path("containers")));
+                n.path("source").asText(null), strings(n.path("command")), strings(n.path("containers")),
+                n.path("initial_state").asBoolean(false));
     }
 
     private static List<String> strings(JsonNode arr) {

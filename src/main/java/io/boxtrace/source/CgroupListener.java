@@ -13,4 +13,31 @@ public interface CgroupListener {
 
     /** A cgroup was removed. Events about its tasks may still be on their way. */
     void cgroupRemoved(long id);
+
+    /** A process in this cgroup exited (its last moment there: the cgroup may go soon after). */
+    default void taskExited(long cgroupId) {
+    }
+
+    /** Both listeners, in this order. */
+    static CgroupListener both(CgroupListener a, CgroupListener b) {
+        return new CgroupListener() {
+            @Override
+            public void cgroupCreated(long id, String path) {
+                a.cgroupCreated(id, path);
+                b.cgroupCreated(id, path);
+            }
+
+            @Override
+            public void cgroupRemoved(long id) {
+                a.cgroupRemoved(id);
+                b.cgroupRemoved(id);
+            }
+
+            @Override
+            public void taskExited(long cgroupId) {
+                a.taskExited(cgroupId);
+                b.taskExited(cgroupId);
+            }
+        };
+    }
 }

@@ -22,6 +22,14 @@ public interface EventSource extends AutoCloseable {
     void start(SourceSink sink) throws SourceUnavailableException;
 
     /**
+     * Begins the slow part of opening (loading a program into the kernel) in the background, so that
+     * it overlaps the work a run does before {@link #start} (the /proc snapshot); {@link #start} then
+     * waits for it and reports its failure. Optional: sources with nothing slow to open ignore it.
+     */
+    default void prepare() {
+    }
+
+    /**
      * Restricts capture to this process and its descendants from now on (following forks, however
      * they are re-parented). Sources that can filter in the kernel do; the others ignore it and the
      * pipeline filters. Safe to call from any thread, before or after {@link #start}.

@@ -113,6 +113,31 @@ class AgentOtlpIT {
     }
 
     @Test
+    void overGrpcTheSameLogRecordsAndStartUpTraceArrive() throws Exception {
+        int port = AgentProcess.freePort();
+        String name = "bt-agent-grpc-" + ProcessHandle.current().pid();
+        try (OtlpGrpcReceiver receiver = new OtlpGrpcReceiver(port);
+             AgentProcess agent = AgentProcess.start("--otlp-endpoint", "http://127.0.0.1:" + port,
+                     "--otlp-protocol", "grpc")) {
+            agent.awaitTracing();
+            long before = nowNs();
+            AgentProcess.run("docker", "run", "--rm", "--name", name, IMAGE, "sh", "-c", "exec sleep 0.5");
+            LogRecord exec = await(receiver::logs, l -> "boxtrace.exec".equals(str(l.getAttributesList(), "event.name"))
+                    && name.equals(str(l.getAttributesList(), "container.name"))
+                    && "sh".equals(first(strings(l.getAttributesList(), "process.command_args"))));
+            assertThat(strings(exec.getAttributesList(), "process.command_args")).containsExactly("sh", "-c", "exec sleep 0.5");
+            assertThat(str(exec.getAttributesList(), "container.image.name")).isEqualTo(IMAGE);
+            assertThat(exec.getTimeUnixNano()).isBetween(before - SLACK_NS, nowNs() + SLACK_NS);
+            Span root = await(receiver::spans, sp -> sp.getName().equals("container start " + name));
+            Span create = await(receiver::spans, sp -> sp.getName().equals("runtime create")
+                    && sp.getTraceId().equals(root.getTraceId()));
+            assertThat(create.getParentSpanId()).isEqualTo(root.getSpanId());
+            assertThat(agent.stop()).as("stderr: %s", agent.stderr()).isZero();
+            assertThat(agent.stderr()).containsPattern("OTLP: [1-9]\\d* log records delivered, 0 dropped");
+        }
+    }
+
+    @Test
     void aCollectorDownForAWhileBlocksNothingAndDropsAreCountedThenDeliveryResumes() throws Exception {
         int port = AgentProcess.freePort();
         int metrics = AgentProcess.freePort();

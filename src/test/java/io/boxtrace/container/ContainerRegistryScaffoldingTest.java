@@ -95,37 +95,4 @@ class ContainerRegistryScaffoldingTest {
         assertThat(registry.enrich(new TracedEvent(new SnapshotEvent(7_000L, program), program, null, null))
                 .container()).isNotNull();
     }
-
-    TracedEvent netlinkExec(int pid, int ppid, List<String> args) {
-        // The proc connector: ids only, and /proc/PID is gone by the time the pipeline reads it.
-        return new TracedEvent(new ExecEvent(5_000L + pid, Task.ids(pid, pid), args.isEmpty() ? null : args.getFirst(),
-                args, false, null, 0, args.isEmpty() ? ExecEvent.ArgvSource.GONE : ExecEvent.ArgvSource.PROC), process(pid, "exe", args, List.of()), null, null);
-    }
-
-    TracedEvent fork(int parent, int child) {
-        return new TracedEvent(new ForkEvent(6_000L + child, Task.ids(parent, parent), child, child, 0),
-                process(child, "runc", List.of(), List.of()), process(parent, "runc", List.of(), List.of()), null);
-    }
-
-    @Test
-    void aStepsProgramGoneBeforeProcCouldBeReadIsPlacedByTheShimItDescendsFrom() {
-        // containerd-shim-runc-v2 -namespace moby -id <id>, then runc create, runc init and its stages.
-        registry.enrich(netlinkExec(400, 1, List.of("/usr/bin/containerd-shim-runc-v2", "-namespace", "moby", "-id",
-                DOCKER_ID, "-address", "/run/containerd/containerd.sock")));
-        registry.enrich(fork(400, 401));
-        assertThat(registry.enrich(netlinkExec(401, 400, List.of("runc", "--root", "/var/run/docker/runtime-runc/moby",
-                "create", DOCKER_ID))).container()).as("runc itself").isNull();
-        registry.enrich(fork(401, 402));
-        assertThat(registry.enrich(netlinkExec(402, 401, List.of())).container())
-                .as("runc init, its argv lost: only its depth below the shim tells").isNull();
-        registry.enrich(fork(402, 403));
-        registry.enrich(fork(403, 404));
-        // runc:[2:INIT] execs the step's `/bin/sh -c true`, which exits before /proc/404 is read (argv lost too).
-        ContainerInfo c = registry.enrich(netlinkExec(404, 403, List.of())).container();
-        assertThat(c).isNotNull();
-        assertThat(c.id()).isEqualTo(DOCKER_ID);
-        assertThat(c.runtime()).isEqualTo("docker");
-        // A host program of another parent stays on the host.
-        assertThat(registry.enrich(netlinkExec(500, 1, List.of("/bin/true"))).container()).isNull();
-    }
 }

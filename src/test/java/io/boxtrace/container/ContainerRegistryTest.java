@@ -146,6 +146,54 @@ class ContainerRegistryTest {
         assertThat(c.runtime()).isEqualTo("docker");
     }
 
+    static ProcessInfo shim(int pid, String namespace, String id) {
+        return shim(pid, 1_000_000_000L, namespace, id);
+    }
+
+    static ProcessInfo shim(int pid, long startNs, String namespace, String id) {
+        return new ProcessInfo(new ProcessKey(pid, startNs), 1, 0, "containerd-shim", null,
+                List.of("/usr/bin/containerd-shim-runc-v2", "-namespace", namespace, "-id", id, "-address",
+                        "/var/run/docker/containerd/containerd.sock"), "/", "/", 0, List.of(pid), Map.of(), 0, Task.UNKNOWN, 0, false);
+    }
+
+    static TracedEvent execUnder(ProcessInfo p, ProcessInfo parent) {
+        // As the audit source reports it: no cgroup id, no pid namespace.
+        Task t = new Task(p.pid(), p.pid(), parent.pid(), 0, "true", 0, 0, Task.UNKNOWN);
+        return new TracedEvent(new ExecEvent(p.startNs() + 1_000_000, t, "/bin/true", List.of("/bin/true"), false, "/", 0,
+                ExecEvent.ArgvSource.KERNEL), p, parent, null);
+    }
+
+    @Test
+    void aProcessGoneWithoutACgroupIdIsPlacedByTheHostShimThatServesItsContainer() {
+        // audit source, `docker run --rm IMG /bin/true`: gone from /proc before the pipeline read it
+        ContainerInfo c = registry.enrich(execUnder(process(21, 5_000_000_000L, 20), shim(20, "moby", DOCKER_ID))).container();
+        assertThat(c).isNotNull();
+        assertThat(c.id()).isEqualTo(DOCKER_ID);
+        assertThat(c.runtime()).isEqualTo("docker");
+        // The shim's own runc children (create, start, delete) serve the container without being part of it,
+        // and a program whose argv was lost could be one of them.
+        ProcessInfo runc = new ProcessInfo(new ProcessKey(22, 5_000_000_000L), 20, 0, "runc", null,
+                List.of("runc", "--root", "/var/run/docker/runtime-runc/moby", "start", DOCKER_ID), "/", "/", 0,
+                List.of(22), Map.of(), 0, Task.UNKNOWN, 0, false);
+        assertThat(registry.enrich(execUnder(runc, shim(20, "moby", DOCKER_ID))).container()).isNull();
+        ProcessInfo unknown = new ProcessInfo(new ProcessKey(23, 5_000_000_000L), 20, 0, "containerd-shim", null,
+                List.of(), "/", "/", 0, List.of(23), Map.of(), 0, Task.UNKNOWN, 0, false);
+        assertThat(registry.enrich(execUnder(unknown, shim(20, "moby", DOCKER_ID))).container()).isNull();
+        // A pod's shim in Kubernetes serves every container of the pod under the sandbox's id: not believed.
+        assertThat(registry.enrich(execUnder(process(31, 5_000_000_000L, 30), shim(30, "k8s.io", DOCKER_ID.replace('3', '4'))))
+                .container()).isNull();
+    }
+
+    @Test
+    void aShimInsideAContainerNamesNoOtherContainer() throws IOException {
+        procEntry(40, "0::/docker/" + DOCKER_ID + "\n", 5_000_000_000L);
+        ProcessInfo fake = shim(40, 5_000_000_000L, "moby", "a".repeat(64));
+        assertThat(registry.enrich(exec(fake, 0, 5_100_000_000L)).container().id()).as("in its own container")
+                .isEqualTo(DOCKER_ID);
+        ContainerInfo c = registry.enrich(execUnder(process(41, 5_200_000_000L, 40), fake)).container();
+        assertThat(c == null ? null : c.id()).isNotEqualTo("a".repeat(64));
+    }
+
     @Test
     void aForkInheritsItsParentsContainerAndTheLastExitStopsIt() throws IOException {
         procEntry(60, "0::/docker/" + DOCKER_ID + "\n", 5_000_000_000L);

@@ -30,6 +30,16 @@ public record BuildProfile(Builder builder, List<String> command, Instant starte
         return endNs - startNs;
     }
 
+    /**
+     * This profile with each step's cgroup pressure totals, asked by the step's container id (the
+     * cgroups are gone by now: the figures were read while they existed).
+     */
+    public BuildProfile withPressure(java.util.function.Function<String, Optional<StepResources.Pressure>> byContainer) {
+        List<StepProfile> with = steps.stream().map(s -> s.containerId() == null ? s
+                : byContainer.apply(s.containerId()).map(s::withPressure).orElse(s)).toList();
+        return new BuildProfile(builder, command, startedAt, startNs, endNs, exitCode, with, notices);
+    }
+
     /** The n slowest steps that ran (not cached), slowest first. */
     public List<StepProfile> slowestSteps(int n) {
         return steps.stream().filter(s -> s.step() == null || !s.step().cached())

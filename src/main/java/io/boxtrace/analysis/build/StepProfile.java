@@ -13,12 +13,23 @@ import java.util.List;
  * @param containerId the build container the commands ran in, or null
  * @param attribution how the container was tied to this step
  * @param processes   the top-level commands of the container, by start time
+ * @param pressure    the step cgroup's pressure stall totals read while it existed, or null
  */
 public record StepProfile(BuildStep step, long startNs, long endNs, long setupNs, long teardownNs, String containerId,
-                          Attribution attribution, List<CommandNode> processes) {
+                          Attribution attribution, List<CommandNode> processes, StepResources.Pressure pressure) {
 
     public StepProfile {
         processes = List.copyOf(processes);
+    }
+
+    public StepProfile(BuildStep step, long startNs, long endNs, long setupNs, long teardownNs, String containerId,
+                       Attribution attribution, List<CommandNode> processes) {
+        this(step, startNs, endNs, setupNs, teardownNs, containerId, attribution, processes, null);
+    }
+
+    /** This step with its cgroup's pressure totals. */
+    public StepProfile withPressure(StepResources.Pressure p) {
+        return new StepProfile(step, startNs, endNs, setupNs, teardownNs, containerId, attribution, processes, p);
     }
 
     /** How a container was tied to a step. Stable names in JSON. */
@@ -61,8 +72,8 @@ public record StepProfile(BuildStep step, long startNs, long endNs, long setupNs
         return processes.stream().flatMap(CommandNode::flatten);
     }
 
-    /** What the step's processes cost and the verdict on where its time went (no cgroup figures yet). */
+    /** What the step's processes cost, its cgroup's pressure stalls, and the verdict on where its time went. */
     public StepResources resources() {
-        return StepResources.of(commands().toList(), null);
+        return StepResources.of(commands().toList(), pressure);
     }
 }

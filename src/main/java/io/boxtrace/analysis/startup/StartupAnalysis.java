@@ -25,8 +25,11 @@ import java.util.Set;
  * container (dockerd, containerd and the shim are), so processes are tied to this start by facts,
  * not by text matching of commands: the client's own subtree; runtime processes (runc, crun,
  * containerd-shim, conmon) whose argv names the container's id, and their descendants (runc init's
- * stages); and the container's own processes. The container is the one whose processes appear in
- * the window and whose id or name the client named, else the one that started in the window.
+ * stages); and the container's own processes, unless the command entered a running container (an
+ * exec: then only what the exec's runtime forked, see {@link ExecScope}). The container is the one
+ * whose processes appear in the window and whose id or name the client named, else the one that
+ * started in the window. The trees come from {@link StartupProcessTree}, the verdict on a start that
+ * never ran the user's program from {@link StartupVerdict}.
  *
  * <p>A sink collecting everything it is given (bounded: {@link #MAX_EVENTS}); {@link #report} runs
  * after the client exited. Pipeline thread for accept, the caller's thread for report (after stop).
@@ -62,13 +65,18 @@ public final class StartupAnalysis implements Sink {
         Set<Integer> clientTree = new HashSet<>(Set.of(client));
         long start = Long.MAX_VALUE;
         long end = 0;
+        boolean startIsCommand = false;
         for (TracedEvent t : events) {
             Event e = t.event();
             if (e instanceof ForkEvent f && !f.isThread() && clientTree.contains(f.parent().pid())) {
                 clientTree.add(f.childPid());
             }
             if (e instanceof ExecEvent x && x.task().pid() == client && !x.failed()) {
-                start = Math.min(start, x.timeNs());
+                // the exec of the command itself, not of a wrapper that exec'd it (sh -c 'exec docker …')
+                boolean itself = x.args().size() == command.size() && x.args().size() > 0
+                        && x.args().subList(1, x.args().size()).equals(command.subList(1, command.size()));
+                start = itself && !startIsCommand ? x.timeNs() : Math.min(start, x.timeNs());
+                startIsCommand |= itself;
             }
             if (e instanceof ExitEvent x && x.task().pid() == client && !x.task().isThread()) {
                 end = x.timeNs();
@@ -80,12 +88,16 @@ public final class StartupAnalysis implements Sink {
         if (end == 0) {
             end = events.isEmpty() ? start : events.getLast().event().timeNs();
         }
-        ContainerInfo container = pickContainer(command, clientTree, start);
-        Set<Integer> involved = involved(clientTree, container);
-        List<StartupReport.Proc> procs = processes(involved, container);
+        ContainerInfo container = ContainerNames.withName(pickContainer(command, clientTree, start), command, events);
+        boolean entered = ContainerNames.entered(command, container);
+        Set<Integer> involved = involved(clientTree, container, entered, command);
+        if (entered) {
+            involved = ExecScope.narrow(events, involved, clientTree, command);
+        }
+        List<StartupReport.Proc> procs = StartupProcessTree.build(events, involved, container);
         List<StartupReport.NsOp> ops = new ArrayList<>();
         for (TracedEvent t : events) {
-            if (t.event() instanceof NamespaceEvent n && involved.contains(n.task().pid())) {
+            if (t.event() instanceof NamespaceEvent n && involved.contains(n.task().pid()) && createsOrJoins(n)) {
                 ops.add(new StartupReport.NsOp(n.timeNs(), n.task().pid(), n.task().comm(), n.op().jsonName(),
                         n.namespaces().stream().map(Namespace::procName).toList(), n.path(), n.inode(), n.result()));
             }
@@ -98,31 +110,20 @@ public final class StartupAnalysis implements Sink {
         }
         boolean userRan = phases.stream().anyMatch(p -> p.name().equals("user process run")
                 || p.name().equals("user process exec"));
-        String stopped = userRan ? null : stoppedAt(procs, phases);
+        StartupVerdict.Verdict verdict = userRan ? new StartupVerdict.Verdict(null, null)
+                : StartupVerdict.of(procs, phases, client);
         String runtime = container != null && ContainerRuntime.of(container.runtime()) != ContainerRuntime.UNKNOWN
                 ? container.runtime() : runtimeOf(command);
-        return new StartupReport(runtime, container, start, end, procs, ops, phases, missing, stopped);
+        return new StartupReport(runtime, container, start, end, procs, ops, phases, missing, verdict.stoppedAt(),
+                verdict.failed());
     }
 
-    /** The deepest process that failed, and the last phase reached, for a start that never ran the user's program. */
-    private static String stoppedAt(List<StartupReport.Proc> procs, List<StartupReport.Phase> phases) {
-        StartupReport.Proc failed = deepestFailure(procs, null);
-        String phase = phases.isEmpty() ? "before the runtime was reached" : "after " + phases.getLast().name();
-        if (failed == null) {
-            return "the user's program never ran (" + phase + ")";
-        }
-        return failed.comm() + " (pid " + failed.pid() + ") " + (failed.signal() != 0 ? "was killed by signal "
-                + failed.signal() : "exited " + failed.exitCode()) + " " + phase + ", before the user's program ran";
-    }
-
-    private static StartupReport.Proc deepestFailure(List<StartupReport.Proc> procs, StartupReport.Proc best) {
-        for (StartupReport.Proc p : procs) {
-            if (p.endNs() != 0 && (p.exitCode() > 0 || p.signal() != 0) && (best == null || p.startNs() > best.startNs())) {
-                best = p;
-            }
-            best = deepestFailure(p.children(), best);
-        }
-        return best;
+    /**
+     * False for an unshare that created no namespace: runc's init calls unshare with only the flags
+     * the config asks for, which for an exec (joining every namespace with setns) is none at all.
+     */
+    static boolean createsOrJoins(NamespaceEvent n) {
+        return !(n.op() == NamespaceEvent.Op.UNSHARE || n.op() == NamespaceEvent.Op.CLONE) || !n.namespaces().isEmpty();
     }
 
     /**
@@ -176,13 +177,19 @@ public final class StartupAnalysis implements Sink {
                 return t.container();
             }
         }
+        String runtime = runtimeOf(command);
+        // A client that failed, and a runtime create that failed in its window: that container is the
+        // one this client asked for, however many others of the same image started meanwhile.
+        String failedCreate = failedCreate();
+        if (failedCreate != null) {
+            return seen.getOrDefault(failedCreate, new ContainerInfo(failedCreate, null, null, runtime, Map.of(), null, null));
+        }
         for (ContainerInfo c : seen.values()) {
             if (c.image() != null && startedAfter.contains(c.id()) && command.stream().anyMatch(a -> a.equals(c.image())
                     || c.image().endsWith("/" + a) || a.endsWith("/" + c.image()))) {
                 return c;
             }
         }
-        String runtime = runtimeOf(command);
         for (TracedEvent t : events) {
             if (t.event() instanceof ExecEvent x && !x.failed() && !x.args().isEmpty()
                     && (x.args().contains("create") || x.args().contains("run")) && isRuntimeExec(x)
@@ -197,6 +204,28 @@ public final class StartupAnalysis implements Sink {
         }
         return seen.values().stream().filter(c -> ContainerRuntime.of(c.runtime()) != ContainerRuntime.BUILDKIT
                 && startedAfter.contains(c.id())).findFirst().orElse(null);
+    }
+
+    /** The container id of the first host runtime {@code create} that exited with an error, when the client did too; else null. */
+    private String failedCreate() {
+        boolean clientFailed = false;
+        Map<Integer, String> creates = new HashMap<>();
+        String failed = null;
+        for (TracedEvent t : events) {
+            if (t.event() instanceof ExecEvent x && !x.failed() && !x.args().isEmpty() && x.args().contains("create")
+                    && isRuntimeExec(x) && t.container() == null) {
+                creates.put(x.task().pid(), x.args().getLast());
+            } else if (t.event() instanceof ExitEvent x && !x.task().isThread()) {
+                if (x.task().pid() == clientPid && (x.exitCode() > 0 || x.signal() != 0)) {
+                    clientFailed = true;
+                }
+                String id = creates.remove(x.task().pid());
+                if (id != null && !id.isEmpty() && failed == null && (x.exitCode() > 0 || x.signal() != 0)) {
+                    failed = id;
+                }
+            }
+        }
+        return clientFailed ? failed : null;
     }
 
     private static int depth(ContainerInfo c) {
@@ -219,8 +248,12 @@ public final class StartupAnalysis implements Sink {
         return command.subList(command.size() - tail.size(), command.size()).equals(tail);
     }
 
-    /** Client subtree, runtime processes naming the container and their descendants, the container's processes. */
-    private Set<Integer> involved(Set<Integer> clientTree, ContainerInfo container) {
+    /**
+     * Client subtree, runtime processes naming the container and their descendants, the container's
+     * processes. When the command entered a container that was already running (an exec), the
+     * container's other processes are not its own: only what the exec's runtime forked belongs to it.
+     */
+    private Set<Integer> involved(Set<Integer> clientTree, ContainerInfo container, boolean entered, List<String> command) {
         Set<Integer> in = new HashSet<>(clientTree);
         for (TracedEvent t : events) {
             Event e = t.event();
@@ -239,9 +272,16 @@ public final class StartupAnalysis implements Sink {
                     in.add(x.task().pid());
                 }
             }
-            if (container != null && t.container() != null && t.container().id().equals(container.id())
+            if (!entered && container != null && t.container() != null && t.container().id().equals(container.id())
                     && t.process() != null) {
                 in.add(t.process().pid());
+            }
+            // An exec's own program, found even when the runtime's argv was lost (the proc connector
+            // reads it from /proc after the event): the container process running what the client asked for.
+            if (entered && e instanceof ExecEvent x && !x.failed() && !x.args().isEmpty() && t.container() != null
+                    && t.container().id().equals(container.id()) && !clientTree.contains(x.task().pid())
+                    && endsWith(command, x.args())) {
+                in.add(x.task().pid());
             }
         }
         return in;
@@ -267,76 +307,6 @@ public final class StartupAnalysis implements Sink {
     /** runc re-executes itself from a sealed copy whose comm is "exe" until it execs the user's program. */
     private static boolean isScaffolding(String name) {
         return ContainerRuntime.isScaffoldingName(name) || "exe".equals(name);
-    }
-
-    private List<StartupReport.Proc> processes(Set<Integer> involved, ContainerInfo container) {
-        Map<Integer, MutableProc> procs = new LinkedHashMap<>();
-        for (TracedEvent t : events) {
-            switch (t.event()) {
-                case ForkEvent f when !f.isThread() && involved.contains(f.childPid()) -> {
-                    MutableProc p = procs.computeIfAbsent(f.childPid(), MutableProc::new);
-                    p.start = f.timeNs();
-                    p.parent = f.parent().pid();
-                    p.comm = f.parent().comm();
-                }
-                case ExecEvent x when !x.failed() && involved.contains(x.task().pid()) -> {
-                    MutableProc p = procs.computeIfAbsent(x.task().pid(), MutableProc::new);
-                    if (p.start == 0) {
-                        p.start = x.timeNs();
-                        p.parent = x.task().ppid();
-                    }
-                    p.args = x.args();
-                    p.comm = x.task().comm();
-                    p.nspid = x.task().nsPid();
-                    p.inContainer = container != null && t.container() != null && t.container().id().equals(container.id());
-                }
-                case ExitEvent x when !x.task().isThread() && involved.contains(x.task().pid()) -> {
-                    MutableProc p = procs.computeIfAbsent(x.task().pid(), MutableProc::new);
-                    p.end = x.timeNs();
-                    p.exitCode = x.exitCode();
-                    p.signal = x.signal();
-                    p.resources = x.resources();
-                    if (p.comm == null) {
-                        p.comm = x.task().comm();
-                    }
-                }
-                default -> { }
-            }
-        }
-        Map<Integer, List<MutableProc>> kids = new HashMap<>();
-        List<MutableProc> roots = new ArrayList<>();
-        for (MutableProc p : procs.values()) {
-            if (procs.containsKey(p.parent) && p.parent != p.pid) {
-                kids.computeIfAbsent(p.parent, k -> new ArrayList<>()).add(p);
-            } else {
-                roots.add(p);
-            }
-        }
-        return roots.stream().sorted(Comparator.comparingLong(p -> p.start)).map(p -> p.freeze(kids)).toList();
-    }
-
-    private static final class MutableProc {
-        final int pid;
-        int parent = -1;
-        int nspid = -1;
-        String comm;
-        List<String> args = List.of();
-        long start;
-        long end;
-        int exitCode = -1;
-        int signal;
-        boolean inContainer;
-        io.boxtrace.event.ProcessResources resources;
-
-        MutableProc(int pid) {
-            this.pid = pid;
-        }
-
-        StartupReport.Proc freeze(Map<Integer, List<MutableProc>> kids) {
-            List<StartupReport.Proc> children = kids.getOrDefault(pid, List.of()).stream()
-                    .sorted(Comparator.comparingLong(p -> p.start)).map(p -> p.freeze(kids)).toList();
-            return new StartupReport.Proc(pid, nspid, comm, args, start, end, exitCode, signal, inContainer, children, resources);
-        }
     }
 
     static String runtimeOf(List<String> command) {

@@ -95,7 +95,7 @@ final class StartupPhases {
                         userPid = x.task().pid();
                     }
                 }
-                case NamespaceEvent n when involved.contains(n.task().pid()) -> {
+                case NamespaceEvent n when involved.contains(n.task().pid()) && StartupAnalysis.createsOrJoins(n) -> {
                     if (runtime == 0 && hasRuntimeStep) {
                         continue; // the client's own set-up before the runtime (podman's network namespace)
                     }
@@ -107,11 +107,12 @@ final class StartupPhases {
                             }
                         }
                         default -> {
-                            if (userExec == 0) {
+                            // after the root switch, namespace work is someone else's (a CNI plugin
+                            // tearing down a failed start's network), not this set-up
+                            if (userExec == 0 && pivot == 0) {
                                 nsFirst = nsFirst == 0 ? time : nsFirst;
                                 nsLast = time;
-                                // unshare without CLONE_NEW* flags (runc unsharing fs state) creates no namespace
-                                onlySetns &= n.op() == NamespaceEvent.Op.SETNS || n.namespaces().isEmpty();
+                                onlySetns &= n.op() == NamespaceEvent.Op.SETNS;
                             }
                         }
                     }

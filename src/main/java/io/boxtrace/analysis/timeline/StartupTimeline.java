@@ -87,8 +87,13 @@ public final class StartupTimeline {
             s.realStartNs = p.startNs();
             s.startNs = Math.max(p.startNs(), r.startNs());
             s.exitNs = p.endNs();
-            s.exitCode = p.exitCode();
-            s.signal = p.signal();
+            // a program replaced by exec has no exit of its own: its slice carries the process's, as build timelines do
+            StartupReport.Proc last = p;
+            while (last.replaced()) {
+                last = last.children().stream().filter(StartupReport.Proc::replacedParent).findFirst().orElseThrow();
+            }
+            s.exitCode = last.exitCode();
+            s.signal = last.signal();
             s.active = true;
             boolean inside = p.inContainer() && containerTrack >= 0;
             s.container = inside ? r.container() : null;
@@ -97,6 +102,11 @@ public final class StartupTimeline {
             s.parent = parent;
             out.add(s);
             byPid.put(p.pid(), s);
+            if (inside && !p.replacedParent() && p.setupNs() >= 0) {
+                // the runtime forked this process long before it exec'd the program: mark where the program began
+                s.mark(new Span.Mark(p.execNs(), "exec", "exec " + String.join(" ", p.args()),
+                        List.<String[]>of(TimelineBuilder.kv("setup_ms", String.format(java.util.Locale.ROOT, "%.3f", p.setupNs() / 1e6)))));
+            }
         }
         for (StartupReport.Proc c : p.children()) {
             process(c, s, r, containerTrack, hostTrack, out, byPid);

@@ -17,17 +17,19 @@ public final class StartupReportText {
 
     public static void text(StartupReport r, PrintWriter out, Style style) {
         out.println();
-        out.println(style.bold("start-up of " + (r.container() == null ? "(no container seen)"
-                : Escape.text(r.container().displayName()) + " " + style.dim(r.container().shortId())) + "  runtime " + Escape.text(r.runtime())
+        // a container the engine could not name (a failed start) is shown by its id once
+        String container = r.container() == null ? "(no container seen)" : r.container().name() == null
+                ? Escape.text(r.container().shortId()) : Escape.text(r.container().name()) + " " + style.dim(r.container().shortId());
+        out.println(style.bold("start-up of " + container + "  runtime " + Escape.text(r.runtime())
                 + "  total " + Durations.human(r.endNs() - r.startNs())));
         out.println(style.bold("phases"));
         for (StartupReport.Phase p : r.phases()) {
             out.printf("  %-24s %+10.1f ms  %10s%n", p.name(), (p.startNs() - r.startNs()) / 1e6,
                     Durations.human(p.endNs() - p.startNs()));
         }
-        out.println(style.bold("processes") + style.dim("  (start offset, duration, exit)"));
+        out.println(style.bold("processes") + style.dim("  (start offset, run time of its program, exit)"));
         for (StartupReport.Proc p : r.processes()) {
-            proc(out, p, r.startNs(), "  ", style);
+            proc(out, p, false, r.startNs(), "  ", style);
         }
         out.println(style.bold("namespace operations"));
         if (r.namespaceOps().isEmpty()) {
@@ -47,16 +49,26 @@ public final class StartupReportText {
         out.flush();
     }
 
-    private static void proc(PrintWriter out, StartupReport.Proc p, long t0, String indent, Style style) {
-        String exit = p.endNs() == 0 ? style.dim("running") : p.signal() != 0 ? style.red(Signals.name(p.signal()))
+    /**
+     * One program per line. A program is timed from its exec (a container's first program from the
+     * exec that ends the runtime's set-up of its process, shown beside it, not from runc's fork); a
+     * program that replaced another by exec is marked {@code exec} under it.
+     */
+    private static void proc(PrintWriter out, StartupReport.Proc p, boolean parentInside, long t0, String indent, Style style) {
+        String exit = p.replaced() ? style.dim("replaced by exec") : p.endNs() == 0 ? style.dim("running")
+                : p.signal() != 0 ? style.red(Signals.name(p.signal()))
                 : p.exitCode() == 0 ? "exit 0" : style.yellow("exit " + p.exitCode());
-        String dur = p.endNs() == 0 || p.startNs() == 0 ? "" : Durations.human(p.endNs() - p.startNs());
-        String comm = Escape.text(io.boxtrace.event.ProcessName.of(p.comm(), p.args()));
+        String dur = p.endNs() == 0 || p.startNs() == 0 ? "" : Durations.human(p.runNs() >= 0 ? p.runNs() : p.endNs() - p.startNs());
+        if (p.inContainer() && !parentInside && !p.replacedParent() && p.setupNs() >= 0) {
+            dur = "set-up " + Durations.human(p.setupNs()) + ", " + (dur.isEmpty() ? "running" : "ran " + dur);
+        }
+        String known = io.boxtrace.event.ProcessName.of(p.comm(), p.args());
+        String comm = known == null ? "?" : Escape.text(known); // the proc connector lost a short-lived one's name
         String name = p.inContainer() ? style.cyan(comm + "," + p.pid() + " (" + p.nspid() + ")") : comm + "," + p.pid();
-        out.printf("%s%s %s  %s  %s  %s%n", indent, name, ArgvFormat.join(p.args()),
-                style.dim(String.format("%+.1f ms", (p.startNs() - t0) / 1e6)), dur, exit);
+        out.printf("%s%s%s %s  %s  %s  %s%n", indent, p.replacedParent() ? style.dim("exec ") : "", name,
+                ArgvFormat.join(p.args()), style.dim(String.format("%+.1f ms", (p.startNs() - t0) / 1e6)), dur, exit);
         for (StartupReport.Proc c : p.children()) {
-            proc(out, c, t0, indent + "  ", style);
+            proc(out, c, p.inContainer(), t0, indent + "  ", style);
         }
     }
 }

@@ -188,7 +188,76 @@ public final class HtmlWriter {
         return sb.append("</table>").toString();
     }
 
+    /**
+     * The largest CPU time and peak memory among steps and among commands, so each bar is drawn
+     * against its own kind (a step's figures are sums over its commands).
+     */
+    private record Scale(double stepCpuMs, double stepMemKb, double cmdCpuMs, double cmdMemKb) {
+
+        static Scale of(Timeline tl) {
+            double[] m = new double[4];
+            for (Span s : tl.spans()) {
+                int k = s.isProcess() ? 2 : 0;
+                m[k] = Math.max(m[k], figure(s, "cpu_ms", 1));
+                m[k + 1] = Math.max(m[k + 1], memoryKb(s));
+            }
+            return new Scale(m[0], m[1], m[2], m[3]);
+        }
+    }
+
+    /** A numeric detail of a span, times unit, or 0 when it is absent or not a number. */
+    private static double figure(Span s, String key, double unit) {
+        for (String[] kv : s.detail) {
+            if (kv[0].equals(key)) {
+                try {
+                    return Double.parseDouble(kv[1]) * unit;
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static double memoryKb(Span s) {
+        return Math.max(figure(s, "max_rss_kb", 1), figure(s, "peak_memory_bytes", 1 / 1024.0));
+    }
+
+    /**
+     * CPU and peak-memory bars beside a step or command that has the figures (the kernel's, read
+     * at exit), each as wide as its share of the largest of its kind on the page, with the number
+     * and, for a step, its verdict.
+     */
+    private static void resourceBars(StringBuilder sb, Span s, Scale scale) {
+        double cpu = figure(s, "cpu_ms", 1);
+        double mem = memoryKb(s);
+        String verdict = s.detail.stream().filter(kv -> kv[0].equals("verdict")).map(kv -> kv[1]).findFirst().orElse(null);
+        if (cpu <= 0 && mem <= 0 && verdict == null) {
+            return;
+        }
+        double maxCpu = s.isProcess() ? scale.cmdCpuMs() : scale.stepCpuMs();
+        double maxMem = s.isProcess() ? scale.cmdMemKb() : scale.stepMemKb();
+        sb.append("<span class=\"res\">");
+        if (cpu > 0) {
+            bar(sb, "cpu", cpu / maxCpu, String.format(java.util.Locale.ROOT, "CPU %.1f ms", cpu));
+        }
+        if (mem > 0) {
+            bar(sb, "mem", mem / maxMem, String.format(java.util.Locale.ROOT, "peak %.1f MiB", mem / 1024));
+        }
+        if (verdict != null) {
+            sb.append("<span class=\"verdict\">").append(text(verdict)).append("</span>");
+        }
+        sb.append("</span>");
+    }
+
+    private static void bar(StringBuilder sb, String kind, double share, String label) {
+        int pct = (int) Math.round(Math.max(1, Math.min(100, share * 100)));
+        sb.append("<span class=\"rbar ").append(kind).append("\" title=\"").append(label).append("\"><i style=\"width:")
+                .append(pct).append("%\"></i></span><span class=\"barlabel\">").append(label).append("</span>");
+    }
+
     private static String trees(Timeline tl) {
+        Scale scale = Scale.of(tl);
         Map<Span, List<Span>> children = new HashMap<>();
         List<List<Span>> roots = new ArrayList<>();
         tl.tracks().forEach(t -> roots.add(new ArrayList<>()));
@@ -210,14 +279,14 @@ public final class HtmlWriter {
             sb.append("<section class=\"track\" data-track=\"").append(t.index()).append("\"><h2>").append(text(t.title()))
                     .append("</h2><ul class=\"tree\">");
             for (Span r : roots.get(t.index())) {
-                node(sb, r, children, 0);
+                node(sb, r, children, scale, 0);
             }
             sb.append("</ul></section>\n");
         }
         return sb.toString();
     }
 
-    private static void node(StringBuilder sb, Span s, Map<Span, List<Span>> children, int level) {
+    private static void node(StringBuilder sb, Span s, Map<Span, List<Span>> children, Scale scale, int level) {
         sb.append("<li class=\"proc\" data-pid=\"").append(s.pid()).append("\" data-cmd=\"").append(text(s.label()))
                 .append("\"><span class=\"cmd\">").append(text(s.label())).append("</span><span class=\"meta\">");
         if (s.isProcess()) {
@@ -235,10 +304,11 @@ public final class HtmlWriter {
             sb.append("running at the end");
         }
         sb.append("</span>");
+        resourceBars(sb, s, scale);
         List<Span> kids = children.getOrDefault(s, List.of());
         if (!kids.isEmpty() && level < 200) {
             sb.append("<ul>");
-            kids.stream().sorted(Comparator.comparingLong(k -> k.startNs)).forEach(k -> node(sb, k, children, level + 1));
+            kids.stream().sorted(Comparator.comparingLong(k -> k.startNs)).forEach(k -> node(sb, k, children, scale, level + 1));
             sb.append("</ul>");
         }
         sb.append("</li>");

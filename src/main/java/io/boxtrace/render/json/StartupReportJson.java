@@ -58,6 +58,16 @@ public final class StartupReportJson {
         if (r.stoppedAt() != null) {
             top.put("stopped_at", r.stoppedAt());
         }
+        if (r.failed() != null) {
+            ObjectNode f = top.putObject("failed_process");
+            f.put("pid", r.failed().pid());
+            f.put("comm", r.failed().comm());
+            if (r.failed().signal() != 0) {
+                f.put("signal", r.failed().signal());
+            } else {
+                f.put("exit_code", r.failed().exitCode());
+            }
+        }
         return top.toString();
     }
 
@@ -73,14 +83,28 @@ public final class StartupReportJson {
             if (p.startNs() != 0) {
                 o.put("start", tf.rfc3339(clock.toEpochNs(p.startNs())));
             }
+            if (p.execNs() != 0) {
+                o.put("exec", tf.rfc3339(clock.toEpochNs(p.execNs())));
+            }
+            if (p.setupNs() >= 0) {
+                o.put("setup_ms", p.setupNs() / 1e6);
+            }
             if (p.endNs() != 0) {
                 o.put("end", tf.rfc3339(clock.toEpochNs(p.endNs())));
                 o.put("duration_ms", p.startNs() == 0 ? 0 : (p.endNs() - p.startNs()) / 1e6);
-                if (p.signal() != 0) {
+                if (p.runNs() >= 0) {
+                    o.put("run_ms", p.runNs() / 1e6);
+                }
+                if (p.replaced()) {
+                    // no exit of its own: the child with replaced_parent took over the process
+                } else if (p.signal() != 0) {
                     o.put("signal", p.signal());
                 } else {
                     o.put("exit_code", p.exitCode());
                 }
+            }
+            if (p.replacedParent()) {
+                o.put("replaced_parent", true);
             }
             o.put("in_container", p.inContainer());
             ResourceJson.put(o, p.resources());

@@ -88,7 +88,10 @@ public final class ConsoleTraceSink implements Sink {
                        Task task, String details) {
         ProcessInfo p = t.process();
         int ppid = task.ppid() != Task.UNKNOWN ? task.ppid() : p != null ? p.ppid() : Task.UNKNOWN;
-        String comm = Escape.text(task.comm() != null ? task.comm() : p != null && p.comm() != null ? p.comm() : "?");
+        // The one display name of a process (ProcessName): busybox applets' comm "exe" says nothing, argv[0] does.
+        String raw = task.comm() != null ? task.comm() : p != null ? p.comm() : null;
+        String named = io.boxtrace.event.ProcessName.of(raw, p != null ? p.args() : java.util.List.of());
+        String comm = Escape.text(named != null ? named : "?");
         String container = t.container() == null ? "-" : Escape.text(t.container().displayName());
         if (container.length() > 14) {
             container = container.substring(0, 13) + "…";

@@ -34,13 +34,15 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes a {@code .jsonl} / {@code .jsonl.gz} recording: a header line, then one line per event
  * (the {@code trace --json} object plus a {@code "rec"} object that makes it lossless), then a
- * summary line. Lines reach the file at every {@link #flush} (the pipeline calls it whenever it is
+ * summary line. Between the header and the first event, the processes alive at the start (see
+ * {@link #initialState}). Lines reach the file at every {@link #flush} (the pipeline calls it whenever it is
  * idle) and at least once a second under load, so a recording cut off by SIGKILL or a crash is
  * readable up to its last flush. Gzip output uses SYNC_FLUSH for the same reason: every flush ends
  * a deflate block on a byte boundary, so a truncated file decompresses up to it.
@@ -52,7 +54,8 @@ public final class RecordingWriter implements Sink {
     static final long FLUSH_INTERVAL_NS = 1_000_000_000L;
 
     private final Writer out;
-    private final RecordingHeader header;
+    private RecordingHeader header;
+    private List<TracedEvent> initial = List.of();
     private final EventJson json;
     private final LongSupplier monoNow;
     private long lastFlushNs;
@@ -73,24 +76,49 @@ public final class RecordingWriter implements Sink {
                 header, monoNow);
     }
 
+    /**
+     * Keeps what was alive at the start for {@link #begin}, which writes it right after the header as
+     * snapshot lines marked {@code "initial":true} and stamped with the recording's start, so that
+     * a replay at any time of the recording starts from the processes and containers that were there.
+     */
+    @Override
+    public void initialState(List<TracedEvent> alive) {
+        initial = List.copyOf(alive);
+        header = header.withInitialState();
+    }
+
     @Override
     public void begin() throws IOException {
         out.write(header.toJson().toString());
         out.write('\n');
+        for (TracedEvent t : initial) {
+            if (t.event() instanceof SnapshotEvent s) {
+                write(new TracedEvent(new SnapshotEvent(header.startMonoNs(), s.process()), t.process(), t.parent(),
+                        t.container()), true);
+            }
+        }
+        initial = List.of();
         flush();
     }
 
     @Override
     public void accept(TracedEvent t) throws IOException {
-        String line = json.toJson(t);
-        // Splice "rec" in before the closing brace: the line stays the trace --json object.
-        out.write(line, 0, line.length() - 1);
-        out.write(",\"rec\":");
-        out.write(rec(t).toString());
-        out.write("}\n");
+        write(t, false);
         if (System.nanoTime() - lastFlushNs > FLUSH_INTERVAL_NS) {
             flush();
         }
+    }
+
+    private void write(TracedEvent t, boolean initialLine) throws IOException {
+        String line = json.toJson(t);
+        // Splice "rec" in before the closing brace: the line stays the trace --json object.
+        out.write(line, 0, line.length() - 1);
+        if (initialLine) {
+            out.write(",\"initial\":true");
+        }
+        out.write(",\"rec\":");
+        out.write(rec(t).toString());
+        out.write("}\n");
     }
 
     private final RefCache<ProcessKey, ProcessInfo> processes = new RefCache<>();

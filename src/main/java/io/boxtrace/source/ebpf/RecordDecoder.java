@@ -76,6 +76,9 @@ public final class RecordDecoder {
                     malformed++;
                     return;
                 }
+                if (cgroups != null) {
+                    cgroups.taskExited(task.cgroupId());
+                }
                 out.accept(ExitEvent.fromWaitStatus(time, task, b.getInt(X_STATUS)).withResources(resources(b)));
             }
             case BT_NAMESPACE -> decodeNamespace(b, size, time, task, out);

@@ -21,7 +21,8 @@ import java.util.zip.ZipException;
 
 /**
  * Reads a recording written by {@link RecordingWriter}, streaming: {@link #open} reads the header,
- * {@link #next} one event per call. Errors are one line naming the file and line:
+ * {@link #next} one event per call (first the initial state, when the header says it is there, as
+ * snapshot events: replaying them puts what was running at the start in place). Errors are one line naming the file and line:
  * <ul>
  * <li>not a recording (foreign or empty file, bad header): {@link #open} throws;</li>
  * <li>a corrupt line in the middle: {@link #next} throws, the events before it were delivered;</li>
@@ -51,6 +52,7 @@ public final class RecordingReader implements AutoCloseable {
     private int bufLen;
     private long lineNo;
     private long events;
+    private long initial;
     private RecordingSummary summary;
     private String warning;
     private boolean done;
@@ -136,7 +138,11 @@ public final class RecordingReader implements AutoCloseable {
             }
             try {
                 TracedEvent e = decoder.decode(n);
-                events++;
+                if (n.path("initial").asBoolean(false)) {
+                    initial++; // the state at the start, not an event of the recording
+                } else {
+                    events++;
+                }
                 return e;
             } catch (RuntimeException e) {
                 // a field of the wrong type or shape anywhere in the line: bad input, not a bug of boxtrace
@@ -164,9 +170,17 @@ public final class RecordingReader implements AutoCloseable {
         return lineNo;
     }
 
-    /** Events returned so far. */
+    /** Events returned so far, not counting the initial state. */
     public long eventCount() {
         return events;
+    }
+
+    /**
+     * Initial-state lines returned so far: the processes alive when recording began, which {@link #next}
+     * returns first, as snapshot events stamped with the recording's start (see {@link RecordingHeader#initialState}).
+     */
+    public long initialCount() {
+        return initial;
     }
 
     private RecordingHeader readHeader() throws IOException {

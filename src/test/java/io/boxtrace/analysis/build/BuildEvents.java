@@ -76,6 +76,13 @@ final class BuildEvents {
         send(new TracedEvent(e, p, table.get(p.ppid()), container(p.cgroup())));
     }
 
+    /** An exit with what the process cost, as the eBPF source reads it at the exit. */
+    void exit(double ms, int pid, int code, io.boxtrace.event.ProcessResources cost) {
+        ProcessInfo p = table.get(pid);
+        ExitEvent e = new ExitEvent(at(ms), task(p), code, 0, false).withResources(cost);
+        send(new TracedEvent(e, p, table.get(p.ppid()), container(p.cgroup())));
+    }
+
     /** An exit whose task name was changed without an exec (busybox NOEXEC applets call prctl). */
     void exitRenamed(double ms, int pid, int code, String comm) {
         ProcessInfo p = table.get(pid);

@@ -160,6 +160,44 @@ class BuildProfileOutputTest {
         assertThat(MAPPER.readTree(json).get("steps").get(1).get("instruction").asText()).contains("echo <bg>;");
     }
 
+    static io.boxtrace.event.ProcessResources cost(double cpuMs, long rssKb) {
+        long ns = (long) (cpuMs * 1e6);
+        return new io.boxtrace.event.ProcessResources(ns, 0, rssKb, 0, 0, 0, 0, 0,
+                io.boxtrace.event.ProcessResources.Source.KERNEL);
+    }
+
+    @Test
+    void htmlDrawsCpuAndMemoryBarsPerCommandAgainstTheLargestAndPerStep() throws Exception {
+        BuildProfileAnalysis analysis = new BuildProfileAnalysis();
+        BuildEvents ev = new BuildEvents(analysis);
+        ev.existing(3327, 1, "dockerd", "/");
+        BuildOutputParser out = new BuildKitOutputParser();
+        out.accept(at(20), "#5 [1/1] RUN gcc x.c && sleep 1");
+        ev.fork(30, 3327, 100);
+        ev.moveTo(100, "/docker/buildkit/8tyec75qgp558al0hxj657vlv");
+        ev.exec(60, 100, "/bin/sh", "-c", "gcc x.c && sleep 1");
+        ev.fork(61, 100, 101);
+        ev.exec(62, 101, "gcc", "x.c");
+        ev.exit(462, 101, 0, cost(400, 204_800));
+        ev.exec(463, 100, "sleep", "1");
+        ev.exit(1463, 100, 0, cost(4, 1_024));
+        out.accept(at(1470), "#5 DONE 1.4s");
+        out.finish(at(1500));
+        BuildProfile p = BuildProfileAssembler.assemble(out.builder(), out.steps(), analysis, List.of("docker", "build", "."),
+                Instant.parse("2026-11-23T02:00:00Z"), at(0), at(1500), 0);
+        java.io.ByteArrayOutputStream w = new java.io.ByteArrayOutputStream();
+        HtmlWriter.write(BuildTimeline.of(p), Pages.build(p), w);
+        String html = w.toString(java.nio.charset.StandardCharsets.UTF_8);
+        // gcc is the largest command: full bars; sleep's CPU is 1 % of it, its memory 0.5 % (drawn as 1 %).
+        assertThat(html).containsPattern("data-cmd=\"gcc x.c\".*?<span class=\"rbar cpu\" title=\"CPU 400.0 ms\">"
+                + "<i style=\"width:100%\"></i></span><span class=\"barlabel\">CPU 400.0 ms</span>"
+                + "<span class=\"rbar mem\" title=\"peak 200.0 MiB\"><i style=\"width:100%\">");
+        assertThat(html).containsPattern("data-cmd=\"sleep 1\".*?<span class=\"rbar cpu\" title=\"CPU 4.0 ms\">"
+                + "<i style=\"width:1%\"></i>");
+        // The step: the sum of its commands' CPU, drawn against the largest step (itself).
+        assertThat(html).containsPattern("<span class=\"rbar cpu\" title=\"CPU 404.0 ms\"><i style=\"width:100%\">");
+    }
+
     @Test
     void consoleShowsStepsTreeAndSummary() {
         StringWriter w = new StringWriter();

@@ -38,7 +38,11 @@ class BuildResourcesIT {
                 "RUN echo " + tag + " && time -f 'GT %e %U %S' dd if=/dev/zero of=/dev/null bs=1M count=50000",
                 "RUN dd if=/dev/zero of=/dev/null bs=200M count=1",
                 "RUN dd if=/dev/zero of=/tmp/out bs=1M count=256 conv=fsync", // long enough for a verdict (>= 100 ms of commands) on a fast disk
-                "RUN sleep 1", ""));
+                "RUN sleep 1",
+                // one more CPU burner than there are CPUs for 1 s: some task always waits, so the step's cgroup
+                // records about 1 s of CPU pressure stall
+                "RUN n=$(($(nproc) + 1)); i=0; while [ $i -lt $n ]; do timeout 1 yes >/dev/null & i=$((i + 1)); done; wait",
+                ""));
         return dir;
     }
 
@@ -86,7 +90,7 @@ class BuildResourcesIT {
         assertThat(gt.find()).as("busybox time's line in the build output").isTrue();
         double truthMs = (Double.parseDouble(gt.group(2)) + Double.parseDouble(gt.group(3))) * 1000;
         List<JsonNode> runs = BuildProfileIT.runSteps(r.profile());
-        assertThat(runs).hasSize(4);
+        assertThat(runs).hasSize(5);
 
         JsonNode burner = command(runs.get(0), "dd", "count=50000");
         assertThat(truthMs).isGreaterThan(300);
@@ -109,6 +113,11 @@ class BuildResourcesIT {
         assertThat(sleep.get("duration_ms").asDouble()).isBetween(990.0, 1500.0);
         assertThat(cpuMs(sleep)).isLessThan(50);
         assertThat(runs.get(3).get("verdict").asText()).isEqualTo("waiting");
+
+        JsonNode contended = runs.get(4);
+        assertThat(contended.has("pressure")).as("the step cgroup's PSI totals: %s", contended).isTrue();
+        assertThat(contended.get("pressure").get("cpu_ms").asDouble()).isBetween(300.0, 5000.0);
+        assertThat(contended.get("verdict").asText()).isEqualTo("cpu");
     }
 
     static double cpuMs(JsonNode c) {

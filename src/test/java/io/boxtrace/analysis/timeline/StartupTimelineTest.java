@@ -114,4 +114,25 @@ class StartupTimelineTest {
     static Span span(Timeline tl, int pid) {
         return tl.spans().stream().filter(s -> s.pid() == pid).findFirst().orElseThrow();
     }
+
+    @Test
+    void aContainerProcessesExecIsAnInstantWithItsSetUpAndAReplacementNestsUnderIt() {
+        StartupReport.Proc sleep = new StartupReport.Proc(104, 1, "sleep", List.of("sleep", "0.2"), ms(400), ms(400), ms(600),
+                0, 0, true, true, List.of(), null);
+        StartupReport.Proc sh = new StartupReport.Proc(104, 1, "sh", List.of("sh", "-c", "exec sleep 0.2"), ms(150), ms(390),
+                ms(400), -1, 0, true, false, List.of(sleep), null);
+        StartupReport r = new StartupReport("docker", WEB, T0, ms(680), List.of(sh), List.of(), List.of(), null, null);
+        Timeline tl = StartupTimeline.of(r);
+        Span shSpan = tl.spans().stream().filter(s -> s.isProcess() && s.args.getFirst().equals("sh")).findFirst().orElseThrow();
+        assertThat(shSpan.marks).singleElement().satisfies(m -> {
+            assertThat(m.kind()).isEqualTo("exec");
+            assertThat(m.timeNs()).isEqualTo(ms(390));
+            assertThat(m.detail().getFirst()).containsExactly("setup_ms", "240.000");
+        });
+        // the replaced program has no exit of its own: its slice carries the process's
+        assertThat(shSpan.exitCode).isZero();
+        Span sleepSpan = tl.spans().stream().filter(s -> s.isProcess() && s.args.getFirst().equals("sleep")).findFirst().orElseThrow();
+        assertThat(sleepSpan.parent).isSameAs(shSpan);
+        assertThat(sleepSpan.marks).isEmpty();
+    }
 }

@@ -47,4 +47,18 @@ class ConsoleTraceSinkEscapeTest {
         assertThat(out).doesNotContain("\u001b", "\u0007", "\r", "\u202e", "\u200b", "\u2028").contains("\\x0aFAKE");
         assertThat(out.lines()).noneMatch(l -> l.startsWith("FAKE"));
     }
+
+    @Test
+    void aBusyboxAppletIsNamedByArgvZeroNotByExe() throws Exception {
+        StringWriter buf = new StringWriter();
+        ConsoleTraceSink sink = new ConsoleTraceSink(new PrintWriter(buf), new Clock(0, 0), Style.plain(), ZoneOffset.UTC, false);
+        Task task = new Task(20, 20, 1, 0, "exe", 0, 0, 20);
+        io.boxtrace.event.ProcessInfo p = new io.boxtrace.event.ProcessInfo(new io.boxtrace.event.ProcessKey(20, 1), 1, 0,
+                "exe", "/bin/busybox", List.of("sleep", "5"), "/", null, 0, List.of(20), Map.of(), 0,
+                Task.UNKNOWN, 0, false);
+        sink.accept(new TracedEvent(new ExecEvent(1, task, "/proc/self/exe", List.of("sleep", "5"), false, "/", 0,
+                ExecEvent.ArgvSource.KERNEL), p, null, null));
+        sink.flush();
+        assertThat(buf.toString()).containsPattern(" sleep +sleep 5").doesNotContain(" exe ");
+    }
 }
