@@ -1,9 +1,5 @@
 package io.boxtrace.cli;
 
-import io.boxtrace.render.Escape;
-import io.boxtrace.container.ContainerRuntime;
-import io.boxtrace.render.html.HtmlWriter;
-import io.boxtrace.render.html.Pages;
 import io.boxtrace.analysis.build.BuildOutputParser;
 import io.boxtrace.analysis.build.BuildProfile;
 import io.boxtrace.analysis.build.BuildProfileAnalysis;
@@ -11,21 +7,13 @@ import io.boxtrace.analysis.build.BuildProfileAssembler;
 import io.boxtrace.analysis.build.DockerfileLocator;
 import io.boxtrace.analysis.build.StepResources;
 import io.boxtrace.container.CgroupPressure;
-import io.boxtrace.render.json.BuildProfileJson;
-import io.boxtrace.render.console.BuildProfileRenderer;
-import io.boxtrace.analysis.timeline.BuildTimeline;
-import io.boxtrace.render.chrome.ChromeTraceWriter;
 import io.boxtrace.analysis.build.OutputTee;
 import io.boxtrace.analysis.build.RootLayer;
 import io.boxtrace.container.DockerClient;
 import io.boxtrace.container.RuntimeUnavailableException;
 import io.boxtrace.event.ExitEvent;
-import io.boxtrace.render.console.Style;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +27,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code boxtrace build}: runs an image build command, passes its output through, exits with its
  * status, and prints a profile of every step and every command the builder ran (docs/build.md).
+ * Its other two modes are classes of their own: {@link BuildAttachRun} ({@code --attach}) and
+ * {@link BuildReplay} ({@code --from}); all three hand their profiles to {@link BuildOutputs}.
  */
 @Command(name = "build", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         subcommands = BuildDiffCommand.class,
@@ -88,11 +78,12 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        BuildOutputs outputs = new BuildOutputs(spec.commandLine().getOut(), jsonFile, traceFile, htmlFile);
         if (attach) {
-            return attach(err);
+            return BuildAttachRun.run(sourceOptions, outputs, err);
         }
         if (from != null) {
-            return fromRecording(err);
+            return BuildReplay.run(from, client, this::naming, outputs, err);
         }
         if (command.isEmpty()) {
             throw BoxtraceException.usage("a build command is required, e.g. boxtrace build -- docker build .");
@@ -130,7 +121,7 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
                     session.clock().toInstant(startNs), startNs, endNs, status, imageLayers(parser.imageId()),
                     naming(command, System.getProperty("user.dir"), null))
                     .withPressure(pressureOf(session));
-            report(profile, spec.commandLine().getOut());
+            outputs.report(profile);
             return status;
         }
     }
@@ -184,119 +175,6 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
             latch.await(EXIT_EVENT_WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Two passes over the recording: the first finds the build command (the analysis must know it
-     * before its fork), the second feeds the analysis. The builder's output is not in a recording,
-     * so steps are the build's containers, unnamed, as for an output format boxtrace does not know.
-     */
-    private int fromRecording(PrintWriter err) {
-        java.util.function.Predicate<List<String>> isBuild = ContainerRuntime::isBuildCommand;
-        RecordingReplay.Result found = RecordingReplay.replay("boxtrace build", from, client, isBuild, t -> { }, err);
-        BuildProfileAnalysis analysis = new BuildProfileAnalysis();
-        analysis.followClient(found.clientPid());
-        RecordingReplay.replay("boxtrace build", from, found.clientPid(), isBuild, analysis::accept, err);
-        BuildOutputParser parser = BuildOutputParser.detecting();
-        long end = found.clientEndNs() != 0 ? found.clientEndNs() : found.clientStartNs();
-        parser.finish(end);
-        BuildProfile profile = BuildProfileAssembler.assemble(parser.builder(), parser.steps(), analysis,
-                found.clientArgs(), found.header().clock().toInstant(found.clientStartNs()), found.clientStartNs(), end,
-                found.clientStatus(), java.util.Set.of(), naming(found.clientArgs(), found.clientCwd(),
-                        "a recording does not hold the builder's output"));
-        report(profile, spec.commandLine().getOut());
-        return ExitCode.OK.code();
-    }
-
-    /** Profiles every build on the host until Ctrl-C/SIGTERM; one profile per build, printed as each ends. */
-    private int attach(PrintWriter err) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        Path json = jsonFile;
-        Path trace = traceFile;
-        Path html = htmlFile;
-        try (TraceSession session = TraceSession.open("boxtrace build", sourceOptions, err)) {
-            io.boxtrace.analysis.build.BuildAttach attachSink = new io.boxtrace.analysis.build.BuildAttach(session.clock(),
-                    profile -> {
-                        int i = n.incrementAndGet();
-                        jsonFile = numbered(json, i, ".json");
-                        traceFile = numbered(trace, i, ".json");
-                        htmlFile = numbered(html, i, ".html");
-                        report(profile.withPressure(pressureOf(session)), spec.commandLine().getOut());
-                        spec.commandLine().getOut().flush();
-                    }, BuildCommand::liveCwd);
-            session.sink(attachSink);
-            session.components().pressure().start();
-            session.start();
-            err.println("boxtrace build: profiling every build on this host until interrupted (Ctrl-C)");
-            err.flush();
-            int code = session.runUntilInterrupted(Long.MAX_VALUE);
-            err.println("boxtrace build: " + n.get() + " build(s) profiled" + (attachSink.ambiguous() == 0 ? ""
-                    : ", " + attachSink.ambiguous() + " build container(s) left out: several builds ran at once")
-                    + (attachSink.withoutClient() == 0 ? ""
-                    : ", " + attachSink.withoutClient() + " build container(s) left out: no build client was running"));
-            err.flush();
-            return code;
-        }
-    }
-
-    /** A live process's working directory, or null when it is gone or unreadable. */
-    private static String liveCwd(int pid) {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "cwd")).toString();
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** profile.json → profile-3.json for the third build (null stays null). */
-    /** p with "-i" before its extension; a name without one gets the default (att → att-1.json). */
-    static Path numbered(Path p, int i, String defaultExtension) {
-        if (p == null) {
-            return null;
-        }
-        String name = p.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String numbered = dot > 0 ? name.substring(0, dot) + "-" + i + name.substring(dot)
-                : name + "-" + i + defaultExtension;
-        return p.resolveSibling(numbered);
-    }
-
-    private void report(BuildProfile profile, PrintWriter out) {
-        System.out.flush();
-        new BuildProfileRenderer(Style.forStdout()).render(profile, out);
-        write(jsonFile, w -> BuildProfileJson.write(profile, w));
-        writeFile(traceFile, o -> ChromeTraceWriter.write(BuildTimeline.of(profile), o));
-        writeFile(htmlFile, o -> HtmlWriter.write(BuildTimeline.of(profile), Pages.build(profile), o));
-    }
-
-    private interface StreamOutput {
-        void to(java.io.OutputStream out) throws IOException;
-    }
-
-    private static void writeFile(Path file, StreamOutput o) {
-        if (file == null) {
-            return;
-        }
-        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(file))) {
-            o.to(out);
-        } catch (IOException e) {
-            throw BoxtraceException.runtime("cannot write " + file + ": " + TraceCommand.describe(e));
-        }
-    }
-
-    private interface Output {
-        void to(Writer w) throws IOException;
-    }
-
-    private static void write(Path file, Output o) {
-        if (file == null) {
-            return;
-        }
-        try (Writer w = new java.io.OutputStreamWriter(io.boxtrace.sink.file.OutputFiles.create(file), StandardCharsets.UTF_8)) {
-            o.to(w);
-        } catch (IOException e) {
-            throw BoxtraceException.runtime("cannot write " + file + ": " + TraceCommand.describe(e));
         }
     }
 }

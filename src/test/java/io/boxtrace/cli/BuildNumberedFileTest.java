@@ -9,17 +9,17 @@ class BuildNumberedFileTest {
 
     @Test
     void numberGoesBeforeTheExtension() {
-        assertThat(BuildCommand.numbered(Path.of("/tmp/out.json"), 2, ".json")).isEqualTo(Path.of("/tmp/out-2.json"));
+        assertThat(BuildOutputs.numbered(Path.of("/tmp/out.json"), 2, ".json")).isEqualTo(Path.of("/tmp/out-2.json"));
     }
 
     @Test
     void nameWithoutExtensionGetsTheDefault() {
-        assertThat(BuildCommand.numbered(Path.of("att"), 1, ".json")).isEqualTo(Path.of("att-1.json"));
-        assertThat(BuildCommand.numbered(Path.of("/tmp/page"), 3, ".html")).isEqualTo(Path.of("/tmp/page-3.html"));
+        assertThat(BuildOutputs.numbered(Path.of("att"), 1, ".json")).isEqualTo(Path.of("att-1.json"));
+        assertThat(BuildOutputs.numbered(Path.of("/tmp/page"), 3, ".html")).isEqualTo(Path.of("/tmp/page-3.html"));
     }
 
     @Test
     void noFileStaysNoFile() {
-        assertThat(BuildCommand.numbered(null, 1, ".json")).isNull();
+        assertThat(BuildOutputs.numbered(null, 1, ".json")).isNull();
     }
 }
