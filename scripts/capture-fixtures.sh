@@ -36,6 +36,7 @@ record docker-exec docker exec bt-fix-svc sh -c 'sleep 0.3; exit 4'
 record docker-failed docker run --rm --name bt-fix-fail "$img" /no/such/binary
 record podman-run podman run --rm --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --name bt-fix-pod "$img" sh -c 'echo hi; sleep 0.2'
 printf 'FROM %s\nRUN echo one && sleep 0.3\nRUN true\n' "$img" >"$ctx/Dockerfile"
+cp "$ctx/Dockerfile" "$out/builds.Dockerfile" # the context is gone after the run: --from is given this copy
 record build-classic env DOCKER_BUILDKIT=0 /usr/local/bin/docker build --no-cache -q -t bt-fix-build "$ctx"
 record build-buildkit env DOCKER_BUILDKIT=1 /usr/bin/docker build --no-cache --progress=plain -t bt-fix-build "$ctx"
 record build-podman podman build --runtime runc --ulimit nofile=1024:1024 --no-cache -t bt-fix-build "$ctx"
@@ -44,6 +45,7 @@ for f in docker-run docker-exec docker-failed podman-run; do
   bt run --from "$out/$f.jsonl.gz" --client "$(cat "$out/$f.client")" --json "$out/$f.run.expected.json" >/dev/null 2>&1 || true
 done
 for f in build-classic build-buildkit build-podman; do
-  bt build --from "$out/$f.jsonl.gz" --client "$(cat "$out/$f.client")" --json "$out/$f.build.expected.json" >/dev/null 2>&1 || true
+  bt build --from "$out/$f.jsonl.gz" --client "$(cat "$out/$f.client")" --dockerfile "$out/builds.Dockerfile" \
+    --json "$out/$f.build.expected.json" >/dev/null 2>&1 || true
 done
 echo "capture: review $out/*.expected.json before committing" >&2

@@ -76,4 +76,65 @@ class RecordedAnalysesTest {
         assertThat(b.path("steps").get(1).path("instruction").asText()).isEqualTo("RUN true");
         assertThat(b).isEqualTo(expected("docker-run-and-classic-build", "build"));
     }
+
+    /** The client's pid, written when the fixture was recorded: other clients ran on the host at the same time. */
+    private static String client(String fixture) throws Exception {
+        return Files.readString(DIR.resolve(fixture + ".client")).strip();
+    }
+
+    private JsonNode build(String fixture) throws Exception {
+        return analyse("build", fixture, "--client", client(fixture), "--dockerfile",
+                DIR.resolve("builds.Dockerfile").toString());
+    }
+
+    /** The two RUN steps of builds.Dockerfile, each with exactly its own command tree. */
+    private static void assertBuildSteps(JsonNode b, String container) {
+        assertThat(b.path("steps")).hasSize(2);
+        JsonNode one = b.path("steps").get(0);
+        assertThat(one.path("instruction").asText()).isEqualTo("RUN echo one && sleep 0.3");
+        assertThat(one.path("container").asText()).matches(container);
+        JsonNode sh = one.path("processes").get(0);
+        assertThat(one.path("processes")).hasSize(1);
+        assertThat(sh.path("args").toString()).isEqualTo("[\"/bin/sh\",\"-c\",\"echo one && sleep 0.3\"]");
+        assertThat(sh.path("children").get(0).path("args").toString()).isEqualTo("[\"sleep\",\"0.3\"]");
+        assertThat(sh.path("children").get(0).path("duration_ms").asDouble()).isBetween(295.0, 400.0);
+        JsonNode two = b.path("steps").get(1);
+        assertThat(two.path("instruction").asText()).isEqualTo("RUN true");
+        assertThat(two.path("processes")).hasSize(1);
+        assertThat(two.path("processes").get(0).path("args").toString()).isEqualTo("[\"/bin/sh\",\"-c\",\"true\"]");
+    }
+
+    @Test
+    void classicQuietBuildBesideOtherWorkFromARealRecording() throws Exception {
+        JsonNode b = build("build-classic");
+        assertBuildSteps(b, "[0-9a-f]{64}");
+        assertThat(b).isEqualTo(expected("build-classic", "build"));
+    }
+
+    @Test
+    void buildKitBuildFromARealRecording() throws Exception {
+        JsonNode b = build("build-buildkit");
+        assertBuildSteps(b, "[0-9a-z]{25}"); // BuildKit's executor ids
+        assertThat(b).isEqualTo(expected("build-buildkit", "build"));
+    }
+
+    @Test
+    void podmanBuildFromARealRecording() throws Exception {
+        JsonNode b = build("build-podman");
+        assertBuildSteps(b, "buildah-buildah\\d+");
+        assertThat(b).isEqualTo(expected("build-podman", "build"));
+    }
+
+    @Test
+    void podmanRunStartUpFromARealRecording() throws Exception {
+        JsonNode r = analyse("run", "podman-run", "--client", client("podman-run"));
+        assertThat(r.path("runtime").asText()).isEqualTo("podman");
+        assertThat(r.path("container").path("name").asText()).isEqualTo("bt-fix-pod");
+        List<String> phases = new ArrayList<>();
+        r.path("phases").forEach(p -> phases.add(p.path("name").asText()));
+        assertThat(phases).containsSubsequence("client to daemon", "runtime create", "user process exec",
+                "user process run", "tear-down");
+        assertThat(r.has("stopped_at")).isFalse();
+        assertThat(r).isEqualTo(expected("podman-run", "run"));
+    }
 }
