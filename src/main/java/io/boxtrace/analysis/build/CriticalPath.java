@@ -3,6 +3,7 @@ package io.boxtrace.analysis.build;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The chain of steps that determined a build's wall time, for builds whose steps overlap
@@ -17,12 +18,46 @@ import java.util.List;
  *                 sooner the build would have ended without it: its successor (or the end) could
  *                 have started when the latest other step that ended before it did, but not
  *                 before the removed step's own start
+ * @param commands inside each step on the path, the chain of commands that determined when it
+ *                 ended ({@link #commandChain}), outermost first
  */
-public record CriticalPath(List<StepProfile> steps, long totalNs, List<Saving> savings) {
+public record CriticalPath(List<StepProfile> steps, long totalNs, List<Saving> savings,
+                           Map<StepProfile, List<CommandNode>> commands) {
+
+    /** A parent that ended this soon after its last child was waiting for it (a shell's `wait`, `a && b`). */
+    static final long WAITED_NS = 50_000_000L;
 
     public CriticalPath {
         steps = List.copyOf(steps);
         savings = List.copyOf(savings);
+        commands = Map.copyOf(commands);
+    }
+
+    /**
+     * The commands that determined when a step ended: its top-level command that ended last, then,
+     * while the current one ended within {@value #WAITED_NS} ns of its own child that ended last (it
+     * was waiting for it; a program exec'd in place ends with its process), that child. A command
+     * that went on working after its children stops the chain: its own work was the tail.
+     */
+    public static List<CommandNode> commandChain(StepProfile step) {
+        List<CommandNode> chain = new ArrayList<>();
+        CommandNode current = step.processes().stream().max(Comparator.comparingLong(CriticalPath::end)).orElse(null);
+        while (current != null) {
+            chain.add(current);
+            CommandNode parent = current;
+            current = parent.children().stream().max(Comparator.comparingLong(CriticalPath::end))
+                    .filter(k -> end(parent) - end(k) <= WAITED_NS).orElse(null);
+        }
+        return chain;
+    }
+
+    /** True when c is on the chain of a step on the path. */
+    public boolean containsCommand(CommandNode c) {
+        return commands.values().stream().anyMatch(chain -> chain.stream().anyMatch(k -> k == c));
+    }
+
+    private static long end(CommandNode c) {
+        return c.endNs() == 0 ? Long.MAX_VALUE : c.endNs(); // still running at the end: it ended last
     }
 
     /** Without {@code step}, the build would have ended about {@code soonerNs} earlier. */
@@ -32,7 +67,7 @@ public record CriticalPath(List<StepProfile> steps, long totalNs, List<Saving> s
     public static CriticalPath of(List<StepProfile> all) {
         List<StepProfile> ran = all.stream().filter(s -> !s.step().cached() && s.durationNs() > 0).toList();
         if (ran.isEmpty()) {
-            return new CriticalPath(List.of(), 0, List.of());
+            return new CriticalPath(List.of(), 0, List.of(), Map.of());
         }
         List<StepProfile> path = new ArrayList<>();
         StepProfile current = ran.stream().max(Comparator.comparingLong(StepProfile::endNs)).orElseThrow();
@@ -45,7 +80,9 @@ public record CriticalPath(List<StepProfile> steps, long totalNs, List<Saving> s
         long total = path.stream().mapToLong(StepProfile::durationNs).sum();
         List<Saving> savings = path.stream().sorted(Comparator.comparingLong(StepProfile::durationNs).reversed()).limit(3)
                 .map(s -> new Saving(s, sooner(s, path, ran))).toList();
-        return new CriticalPath(path, total, savings);
+        Map<StepProfile, List<CommandNode>> chains = new java.util.IdentityHashMap<>();
+        path.forEach(st -> chains.put(st, commandChain(st)));
+        return new CriticalPath(path, total, savings, chains);
     }
 
     /** How much earlier the next step on the path (or the build's end) could have started without {@code removed}. */

@@ -38,7 +38,7 @@ public final class BuildTimeline {
                 spans.add(interval(track, "container set-up", s.startNs(), s.setupNs(), List.of()));
             }
             for (CommandNode c : s.processes()) {
-                command(c, null, track, spans);
+                command(c, null, track, spans, critical);
             }
         }
         return LaneLayout.layout(null, p.startNs(), Math.max(p.endNs(), p.startNs()), tracks, spans, List.of(), 0, 0, true);
@@ -87,7 +87,7 @@ public final class BuildTimeline {
         return s;
     }
 
-    private static void command(CommandNode c, Span parent, int track, List<Span> out) {
+    private static void command(CommandNode c, Span parent, int track, List<Span> out, CriticalPath critical) {
         Span s = new Span(new ProcessKey(c.pid(), c.startNs()));
         s.parent = parent;
         s.ppid = parent == null ? 0 : parent.pid();
@@ -101,19 +101,22 @@ public final class BuildTimeline {
         s.signal = c.signal();
         s.active = true;
         s.track = track;
+        List<String[]> d = new ArrayList<>();
+        if (critical.containsCommand(c)) {
+            d.add(TimelineBuilder.kv("critical_path", "true"));
+        }
         if (c.resources() != null) {
-            List<String[]> d = new ArrayList<>();
             if (ProcessResources.known(c.cpuNs())) {
                 d.add(TimelineBuilder.kv("cpu_ms", String.format(java.util.Locale.ROOT, "%.1f", c.cpuNs() / 1e6)));
             }
             if (ProcessResources.known(c.resources().maxRssKb())) {
                 d.add(TimelineBuilder.kv("max_rss_kb", String.valueOf(c.resources().maxRssKb())));
             }
-            s.detail = List.copyOf(d);
         }
+        s.detail = List.copyOf(d);
         out.add(s);
         for (CommandNode k : c.children()) {
-            command(k, s, track, out);
+            command(k, s, track, out, critical);
         }
     }
 }

@@ -112,6 +112,14 @@ public final class BuildProfileRenderer {
             for (CriticalPath.Saving sv : cp.savings()) {
                 out.println("  without " + label(sv.step()) + ": " + Durations.human(sv.soonerNs()) + " sooner");
             }
+            for (StepProfile s : cp.steps()) {
+                List<CommandNode> chain = cp.commands().getOrDefault(s, List.of());
+                if (!chain.isEmpty()) {
+                    out.println("  [" + (s.step().position() != null ? Escape.text(s.step().position()) : String.valueOf(s.step().index()))
+                            + "] " + String.join(" → ", chain.stream().map(this::argv).toList())
+                            + style.dim(" (" + Durations.human(chain.getLast().durationNs()) + ")"));
+                }
+            }
         }
         List<CommandNode> commands = p.slowestCommands(SLOWEST);
         if (!commands.isEmpty()) {

@@ -232,7 +232,8 @@ public final class HtmlWriter {
         double cpu = figure(s, "cpu_ms", 1);
         double mem = memoryKb(s);
         String verdict = s.detail.stream().filter(kv -> kv[0].equals("verdict")).map(kv -> kv[1]).findFirst().orElse(null);
-        if (cpu <= 0 && mem <= 0 && verdict == null) {
+        boolean critical = s.detail.stream().anyMatch(kv -> kv[0].equals("critical_path"));
+        if (cpu <= 0 && mem <= 0 && verdict == null && !critical) {
             return;
         }
         double maxCpu = s.isProcess() ? scale.cmdCpuMs() : scale.stepCpuMs();
@@ -246,6 +247,9 @@ public final class HtmlWriter {
         }
         if (verdict != null) {
             sb.append("<span class=\"verdict\">").append(text(verdict)).append("</span>");
+        }
+        if (critical) {
+            sb.append("<span class=\"verdict\">critical path</span>");
         }
         sb.append("</span>");
     }

@@ -54,12 +54,12 @@ public final class BuildProfileJson {
                 g.writeString(n);
             }
             g.writeEndArray();
+            CriticalPath cp = p.criticalPath();
             g.writeArrayFieldStart("steps");
             for (StepProfile s : p.steps()) {
-                step(g, s, p.startNs());
+                step(g, s, p.startNs(), cp);
             }
             g.writeEndArray();
-            CriticalPath cp = p.criticalPath();
             g.writeArrayFieldStart("critical_path");
             for (StepProfile s : cp.steps()) {
                 g.writeNumber(s.step().index());
@@ -82,7 +82,7 @@ public final class BuildProfileJson {
         out.flush();
     }
 
-    private static void step(JsonGenerator g, StepProfile s, long t0) throws IOException {
+    private static void step(JsonGenerator g, StepProfile s, long t0, CriticalPath cp) throws IOException {
         BuildStep b = s.step();
         g.writeStartObject();
         g.writeNumberField("index", b.index());
@@ -114,13 +114,13 @@ public final class BuildProfileJson {
         stepResources(g, s.resources());
         g.writeArrayFieldStart("processes");
         for (CommandNode c : s.processes()) {
-            command(g, c, t0);
+            command(g, c, t0, cp);
         }
         g.writeEndArray();
         g.writeEndObject();
     }
 
-    private static void command(JsonGenerator g, CommandNode c, long t0) throws IOException {
+    private static void command(JsonGenerator g, CommandNode c, long t0, CriticalPath cp) throws IOException {
         g.writeStartObject();
         g.writeNumberField("pid", c.pid());
         g.writeArrayFieldStart("args");
@@ -159,6 +159,9 @@ public final class BuildProfileJson {
         if (c.replacedParent()) {
             g.writeBooleanField("replaced_parent", true);
         }
+        if (cp.containsCommand(c)) {
+            g.writeBooleanField("critical_path", true);
+        }
         ResourceJson.write(g, c.resources());
         if (ProcessResources.known(c.childrenCpuNs())) {
             g.writeFieldName("children_cpu_ms");
@@ -166,7 +169,7 @@ public final class BuildProfileJson {
         }
         g.writeArrayFieldStart("children");
         for (CommandNode k : c.children()) {
-            command(g, k, t0);
+            command(g, k, t0, cp);
         }
         g.writeEndArray();
         g.writeEndObject();

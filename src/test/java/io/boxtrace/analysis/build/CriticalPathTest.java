@@ -39,4 +39,33 @@ class CriticalPathTest {
         List<StepProfile> steps = List.of(step(1, 0, 100, false), step(2, 110, 500, false), step(3, 520, 600, false));
         assertThat(CriticalPath.of(steps).steps()).containsExactlyElementsOf(steps);
     }
+
+    static CommandNode cmd(int pid, String arg, long startMs, long endMs, CommandNode... children) {
+        return new CommandNode(pid, List.of("sh", arg), false, "sh", startMs * MS, endMs * MS, 0, 0, false, List.of(children));
+    }
+
+    static StepProfile stepWith(CommandNode... roots) {
+        BuildStep b = new BuildStep(1, "1/1", "RUN x", false, 0, 5000 * MS, null, null, null, -1, null, -1);
+        return new StepProfile(b, 0, 5000 * MS, 0, 0, "c", StepProfile.Attribution.CONTAINER_ID, List.of(roots));
+    }
+
+    @Test
+    void insideAStepTheChainFollowsTheChildEachCommandWaitedFor() {
+        CommandNode fast = cmd(11, "fast", 100, 1000);
+        CommandNode slowest = cmd(13, "slowest", 200, 2900);
+        CommandNode slow = cmd(12, "slow", 150, 2950, slowest);
+        CommandNode shell = cmd(10, "shell", 50, 2990, fast, slow);
+        assertThat(CriticalPath.commandChain(stepWith(shell))).containsExactly(shell, slow, slowest);
+    }
+
+    @Test
+    void aCommandThatWorkedOnAfterItsChildrenEndsTheChain() {
+        CommandNode child = cmd(21, "child", 100, 1000);
+        CommandNode busy = cmd(20, "busy", 50, 3000, child); // 2 s of its own after the child ended
+        CommandNode earlier = cmd(30, "earlier", 10, 500);
+        assertThat(CriticalPath.commandChain(stepWith(earlier, busy))).containsExactly(busy);
+        CriticalPath cp = CriticalPath.of(List.of(stepWith(earlier, busy)));
+        assertThat(cp.containsCommand(busy)).isTrue();
+        assertThat(cp.containsCommand(child)).isFalse();
+    }
 }
