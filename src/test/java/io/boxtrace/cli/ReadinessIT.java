@@ -20,7 +20,8 @@ class ReadinessIT {
 
     @Test
     void treeWatchSaysItIsReadyBeforeItsFirstFrame() throws Exception {
-        Jar bt = Jar.start(tmp, Map.of(), true, "tree", "--watch", "--source", "ebpf");
+        // --all: the first frame holds the host's processes even when no container runs (a fresh CI host)
+        Jar bt = Jar.start(tmp, Map.of(), true, "tree", "--watch", "--all", "--source", "ebpf");
         // the first frame holds the host's pid 1
         bt.awaitText(bt.out(), t -> t.toLowerCase(java.util.Locale.ROOT).contains("using the ebpf source") && t.lines().count() > 3);
         bt.stop();
