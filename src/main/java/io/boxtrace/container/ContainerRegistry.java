@@ -51,8 +51,6 @@ public final class ContainerRegistry {
             new ContainerInfo("host", null, null, "host", Map.of(), null, null));
     private final Map<String, KnownContainer> live = new HashMap<>();
     private final List<TracedEvent> pending = new ArrayList<>();
-    private static final int NAME_RETRIES = 10;
-    private static final long NAME_RETRY_MS = 50;
 
     /** /proc start times have USER_HZ (10 ms) resolution; a reused pid started much later. */
     private static final long SAME_START_TOLERANCE_NS = 30_000_000L;
@@ -87,7 +85,7 @@ public final class ContainerRegistry {
         ProcessInfo p = t.process();
         eventParent = e instanceof ExecEvent ? t.parent() : null;
         KnownContainer c = switch (e) {
-            case SnapshotEvent s -> track(s.process().pid(), isScaffolding(s.process()) ? null : resolve(s.process()),
+            case SnapshotEvent s -> track(s.process().pid(), Scaffolding.running(s.process()) ? null : resolve(s.process()),
                     e.timeNs());
             case ForkEvent f -> f.isThread() ? byPid.get(f.parent().pid())
                     : track(f.childPid(), byPid.get(f.parent().pid()), e.timeNs());
@@ -117,7 +115,7 @@ public final class ContainerRegistry {
         Task task = x.task();
         long cg = task.cgroupId();
         boolean hostPidNs = task.nsPid() != Task.UNKNOWN && task.nsPid() == task.pid();
-        if (isScaffolding(x, p)) {
+        if (Scaffolding.atExec(x, p)) {
             return byPid.get(task.pid()); // what it inherited at fork: the runtime's side, never the container
         }
         if (cg != 0) {
@@ -159,34 +157,6 @@ public final class ContainerRegistry {
         } else if (c == null && ref.isEmpty() && hostPidNs) {
             byCgroupId.put(cg, HOST);
         }
-    }
-
-    /**
-     * A runtime's own process at its exec: {@code runc init} re-execs itself (runc 1.1 copies its
-     * binary to a memfd and execs that) while its parent {@code runc} is moving it into the new
-     * container's cgroup, so the kernel may already report the container's cgroup at that exec
-     * (4 of 12 parallel {@code docker run}s on this host). It is the runtime serving the container,
-     * not the container's: a scaffolding name (argv[0] or comm) in the host's pid namespace. A
-     * {@code --pid=host} container's own programs are in the host's pid namespace too, but they
-     * carry their own names; the init stages' titles ({@code runc:[2:INIT]}) are scaffolding in any
-     * pid namespace.
-     */
-    private boolean isScaffolding(ExecEvent x, ProcessInfo p) {
-        String argv0 = x.args().isEmpty() || x.args().getFirst() == null ? null : ContainerRuntime.baseName(x.args().getFirst());
-        Task task = x.task();
-        boolean hostPidNs = task.nsPid() != Task.UNKNOWN ? task.nsPid() == task.pid()
-                : p != null && p.nsPids().size() <= 1;
-        return hostPidNs && (ContainerRuntime.isScaffoldingName(argv0) || ContainerRuntime.isScaffoldingName(task.comm()));
-    }
-
-    /** A process already running when the trace starts: an init stage by its title, else a runtime's name on the host's pid namespace. */
-    private static boolean isScaffolding(ProcessInfo p) {
-        String comm = p.comm();
-        if (comm != null && comm.startsWith("runc:[")) {
-            return true;
-        }
-        return p.nsPids().size() <= 1 && (ContainerRuntime.isScaffoldingName(comm) || (!p.args().isEmpty()
-                && p.args().getFirst() != null && ContainerRuntime.isScaffoldingName(ContainerRuntime.baseName(p.args().getFirst()))));
     }
 
     private KnownContainer readAtExec(ExecEvent x, ProcessInfo p) {
@@ -337,35 +307,6 @@ public final class ContainerRegistry {
             }
         }
         return best;
-    }
-
-    /** One container as the registry knows it, shared by every index. */
-    private static final class KnownContainer {
-        ContainerInfo info;
-        int processes;
-        final java.util.Set<Long> pidNamespaces = new java.util.HashSet<>(2);
-        final java.util.Set<Long> cgroupIds = new java.util.HashSet<>(2);
-        int nameTries;
-        long lastNameTryMs = System.currentTimeMillis();
-
-        KnownContainer(ContainerInfo info) {
-            this.info = info;
-        }
-
-        /**
-         * A container first seen while the runtime was still creating it may not be known to the
-         * runtime's API yet: ask again on later sightings, at most every {@value #NAME_RETRY_MS} ms
-         * and {@value #NAME_RETRIES} times.
-         */
-        boolean retryDue() {
-            long now = System.currentTimeMillis();
-            if (nameTries >= NAME_RETRIES || now - lastNameTryMs < NAME_RETRY_MS) {
-                return false;
-            }
-            nameTries++;
-            lastNameTryMs = now;
-            return true;
-        }
     }
 
     private KnownContainer track(int pid, KnownContainer c, long timeNs) {
