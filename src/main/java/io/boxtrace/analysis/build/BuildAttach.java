@@ -82,7 +82,15 @@ public final class BuildAttach implements Sink {
             Active known = active.get(x.task().pid());
             String live = cwdOf.apply(x.task().pid());
             String cwd = live != null ? live : x.cwd() != null ? x.cwd() : t.process() == null ? null : t.process().cwd();
-            if (known == null) {
+            Active wrapper = known == null ? active.get(x.task().ppid()) : null;
+            if (wrapper != null) {
+                // A wrapper that forked the client (timeout, time, sudo): one build, which ends when the client
+                // does; its analysis already follows the wrapper's descendants.
+                active.remove(x.task().ppid());
+                wrapper.args = x.args();
+                wrapper.cwd = cwd != null ? cwd : wrapper.cwd;
+                active.put(x.task().pid(), wrapper);
+            } else if (known == null) {
                 active.put(x.task().pid(), new Active(x.task().pid(), x.args(), x.timeNs(), cwd));
             } else {
                 known.args = x.args(); // a wrapper (env, sudo) exec'd the client itself in the same process

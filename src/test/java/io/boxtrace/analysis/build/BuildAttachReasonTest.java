@@ -41,4 +41,20 @@ class BuildAttachReasonTest {
         assertThat(attach.ambiguous()).isEqualTo(1);
         assertThat(attach.withoutClient()).isZero();
     }
+
+    @Test
+    void aWrapperThatForksTheClientIsOneBuildEndingWithTheClient() {
+        List<BuildProfile> profiles = new java.util.ArrayList<>();
+        BuildAttach a = new BuildAttach(new Clock(0, 0), profiles::add);
+        a.accept(exec(20, List.of("timeout", "60", "docker", "build", "-q", "."), null));
+        var client = new ExecEvent(21_000L, new Task(21, 21, 20, 0, "docker", 0, 0, 21), "/usr/bin/docker",
+                List.of("docker", "build", "-q", "."), false, null, 0, ExecEvent.ArgvSource.KERNEL);
+        a.accept(new TracedEvent(client, null, null, null));
+        a.accept(exec(50, List.of("sh", "-c", "true"), docker("c".repeat(64))));
+        assertThat(a.ambiguous()).as("one build, not two at once").isZero();
+        a.accept(new TracedEvent(io.boxtrace.event.ExitEvent.fromWaitStatus(90_000L, Task.ids(21, 21), 0), null, null, null));
+        a.accept(new TracedEvent(io.boxtrace.event.ExitEvent.fromWaitStatus(91_000L, Task.ids(20, 20), 0), null, null, null));
+        assertThat(profiles).hasSize(1);
+        assertThat(profiles.getFirst().command()).containsExactly("docker", "build", "-q", ".");
+    }
 }
