@@ -41,12 +41,6 @@ class NestedRuntimesIT {
         h.close();
     }
 
-    private static JsonNode execOf(List<JsonNode> events, String argv0, String marker) {
-        return events.stream().filter(e -> e.get("type").asText().equals("exec") && !e.has("errno")
-                && e.get("args").path(0).asText().equals(argv0) && e.get("args").toString().contains(marker))
-                .findFirst().orElseThrow(() -> new AssertionError("no exec of " + argv0 + " with " + marker));
-    }
-
     /**
      * The outer container, privileged in all but name: this host's root lacks CAP_SYS_RESOURCE in its
      * bounding set, so {@code --privileged} (every capability) fails with "unable to apply caps";
@@ -87,7 +81,7 @@ class NestedRuntimesIT {
         sh("docker", "exec", outer, "docker", "run", "-d", "--network", "none", "--name", inner, IMAGE,
                 "sh", "-c", "echo " + tag + "-m1; exec sleep 300");
         List<JsonNode> events = trace.stop(tag + "-m1");
-        JsonNode in = execOf(events, "sh", tag + "-m1").get("container");
+        JsonNode in = RuntimeHarness.execOf(events, "sh", tag + "-m1").get("container");
         assertThat(in.get("name").asText()).isEqualTo(inner);
         assertThat(in.get("image").asText()).isEqualTo(IMAGE);
         assertThat(in.get("parent_container").get("id").asText()).isEqualTo(outerId);
@@ -138,7 +132,7 @@ class NestedRuntimesIT {
                 IMAGE, "sh", "-c", "echo " + tag + "-m1; exec sleep 300")).directory(Path.of("/").toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
         List<JsonNode> events = trace.stop(tag + "-m1");
-        JsonNode exec = execOf(events, "sh", tag + "-m1");
+        JsonNode exec = RuntimeHarness.execOf(events, "sh", tag + "-m1");
         assertThat(exec.get("container").get("name").asText()).isEqualTo(name);
         assertThat(exec.get("container").get("runtime").asText()).isEqualTo("podman");
         assertThat(exec.get("uid").asLong()).isEqualTo(uid);

@@ -134,4 +134,12 @@ final class RuntimeHarness implements AutoCloseable {
                     .waitFor(30, TimeUnit.SECONDS);
         }
     }
+
+    /** The first successful exec of argv0 whose argv holds marker, in a trace's JSON events. */
+    static com.fasterxml.jackson.databind.JsonNode execOf(java.util.List<com.fasterxml.jackson.databind.JsonNode> events,
+                                                          String argv0, String marker) {
+        return events.stream().filter(e -> e.get("type").asText().equals("exec") && !e.has("errno")
+                && e.get("args").path(0).asText().equals(argv0) && e.get("args").toString().contains(marker))
+                .findFirst().orElseThrow(() -> new AssertionError("no exec of " + argv0 + " with " + marker));
+    }
 }

@@ -41,12 +41,6 @@ class RuntimesIT {
         h.close();
     }
 
-    private static JsonNode execOf(List<JsonNode> events, String argv0, String marker) {
-        return events.stream().filter(e -> e.get("type").asText().equals("exec") && !e.has("errno")
-                && e.get("args").path(0).asText().equals(argv0) && e.get("args").toString().contains(marker))
-                .findFirst().orElseThrow(() -> new AssertionError("no exec of " + argv0 + " with " + marker));
-    }
-
     @Test
     void containerdRunByCtrInTheDefaultAndKubernetesNamespaces() throws Exception {
         String a = tag + "-ctr";
@@ -59,7 +53,7 @@ class RuntimesIT {
         sh("ctr", "-n", "default", "run", "-d", "docker.io/" + IMAGE, a, "sh", "-c", "echo " + tag + "-m1; exec sleep 300");
         sh("ctr", "-n", "k8s.io", "run", "-d", "docker.io/" + IMAGE, b, "sleep", "301");
         List<JsonNode> events = trace.stop(tag + "-m1");
-        JsonNode inA = execOf(events, "sh", tag + "-m1").get("container");
+        JsonNode inA = RuntimeHarness.execOf(events, "sh", tag + "-m1").get("container");
         assertThat(inA.get("name").asText()).isEqualTo(a);
         assertThat(inA.get("runtime").asText()).isEqualTo("containerd");
         assertThat(inA.get("image").asText()).isEqualTo("docker.io/" + IMAGE);
@@ -96,7 +90,7 @@ class RuntimesIT {
         RuntimeHarness.Trace trace = h.trace();
         sh("sh", "-c", "crun run -d --bundle " + bundle + " " + id + " >/dev/null 2>&1 </dev/null");
         List<JsonNode> events = trace.stop(tag + "-m1");
-        JsonNode in = execOf(events, "sh", tag + "-m1").get("container");
+        JsonNode in = RuntimeHarness.execOf(events, "sh", tag + "-m1").get("container");
         assertThat(in.get("id").asText()).isEqualTo(id);
         assertThat(in.get("runtime").asText()).isEqualTo("crun");
         JsonNode c = container(RuntimeHarness.tree(), id);
@@ -132,7 +126,7 @@ class RuntimesIT {
         RuntimeHarness.Trace trace = h.trace();
         sh("lxc-attach", "-n", name, "--", "/bin/sh", "-c", "echo " + tag + "-m1");
         List<JsonNode> events = trace.stop(tag + "-m1");
-        JsonNode in = execOf(events, "/bin/sh", tag + "-m1").get("container");
+        JsonNode in = RuntimeHarness.execOf(events, "/bin/sh", tag + "-m1").get("container");
         assertThat(in.get("name").asText()).isEqualTo(name);
         assertThat(in.get("runtime").asText()).isEqualTo("lxc");
 
@@ -168,7 +162,7 @@ class RuntimesIT {
                 + " /bin/sh -c 'echo " + tag + "-m1; exec sleep 300'");
         Thread.sleep(1500);
         List<JsonNode> events = trace.stop(tag + "-m1");
-        JsonNode in = execOf(events, "/bin/sh", tag + "-m1").get("container");
+        JsonNode in = RuntimeHarness.execOf(events, "/bin/sh", tag + "-m1").get("container");
         assertThat(in.get("name").asText()).isEqualTo(name);
         assertThat(in.get("runtime").asText()).isEqualTo("nspawn");
 
@@ -201,7 +195,7 @@ class RuntimesIT {
         h.background(concat(bwrap, name, "/bin/sh", "-c", "echo " + tag + "-m1; exec sleep 300"));
         Thread.sleep(1000);
         List<JsonNode> events = trace.stop(tag + "-m1");
-        JsonNode in = execOf(events, "/bin/sh", tag + "-m1").get("container");
+        JsonNode in = RuntimeHarness.execOf(events, "/bin/sh", tag + "-m1").get("container");
         assertThat(in.get("name").asText()).isEqualTo(name);
         assertThat(in.get("runtime").asText()).isEqualTo("bwrap");
         assertThat(in.get("id").asText()).startsWith("bwrap-");
