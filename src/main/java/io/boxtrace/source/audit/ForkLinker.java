@@ -48,6 +48,18 @@ public final class ForkLinker {
     private final IntPredicate parentInHostPidNs;
     private final long cloneWaitNs;
     private final Map<Integer, Known> known = new HashMap<>();
+    /**
+     * Children whose fork was emitted from their own record and that already exited: the parent's
+     * clone record can come even after that (a child that exec'd and exited while the parent had not
+     * yet returned from clone), and must not emit their fork a second time. Bounded, and dropped
+     * after the clone wait.
+     */
+    private final Map<Integer, Known> endedFromChild = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Known> e) {
+            return size() > 4096;
+        }
+    };
     private final Map<Integer, ArrayDeque<Waiting>> waiting = new HashMap<>();
     private int waitingCount;
     private long synthesized;
@@ -69,6 +81,13 @@ public final class ForkLinker {
     }
 
     public void clone(CloneRecord c, long nowNs, Consumer<Event> out) {
+        Known ended = endedFromChild.get(c.childValue());
+        if (ended != null && ended.ppid() == c.parent().pid() && !known.containsKey(c.childValue())) {
+            // The child showed up, had its fork emitted and exited, all before this record: no second fork.
+            endedFromChild.remove(c.childValue());
+            namespaces(c.timeNs(), c.parent(), c.childValue(), c.flags(), out);
+            return;
+        }
         Known child = known.get(c.childValue());
         if (child != null && child.fromChild() && child.ppid() == c.parent().pid()) {
             // The child showed up first and its fork was emitted then, without flags.
@@ -102,7 +121,10 @@ public final class ForkLinker {
         }
         out.accept(e);
         if (e instanceof ExitEvent) {
-            known.remove(pid);
+            Known gone = known.remove(pid);
+            if (gone != null && gone.fromChild()) {
+                endedFromChild.put(pid, new Known(gone.ppid(), nowNs, true));
+            }
             ArrayDeque<Waiting> orphans = waiting.remove(pid);
             if (orphans != null) {
                 waitingCount -= orphans.size();
@@ -159,6 +181,7 @@ public final class ForkLinker {
 
     /** Drops clone records whose child never showed up within the wait (threads made by clone3, children killed early). */
     public void expire(long nowNs) {
+        endedFromChild.values().removeIf(k -> nowNs - k.lastNs() > cloneWaitNs);
         if (waitingCount == 0) {
             return;
         }

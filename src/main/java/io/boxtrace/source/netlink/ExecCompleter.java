@@ -28,6 +28,11 @@ final class ExecCompleter {
         this.bootToMono = bootToMono;
     }
 
+    /** The value a process tearing down or setting up its memory shows: a lone "/". */
+    static boolean isBogus(List<String> cmdline) {
+        return cmdline.size() == 1 && cmdline.getFirst().equals("/");
+    }
+
     ExecEvent complete(ExecEvent raw) {
         int pid = raw.task().pid();
         Optional<List<String>> cmdline = proc.cmdline(pid);
@@ -41,6 +46,12 @@ final class ExecCompleter {
         // cmdline came from the live image; without it the argv is not trusted.
         Optional<String> exe = proc.exe(pid);
         if (exe.isEmpty()) {
+            return raw;
+        }
+        // The same bogus "/" also came with the exe still readable (a classic-builder step's shell, between
+        // its exec and the next): no program is run as argv ["/"]; and a cmdline that changed between two
+        // reads around the exe read belongs to no one moment of the process.
+        if (isBogus(cmdline.get()) || !cmdline.equals(proc.cmdline(pid))) {
             return raw;
         }
         Optional<ProcStatus> status = proc.status(pid);

@@ -65,6 +65,25 @@ class ForkLinkerTest {
     }
 
     @Test
+    void aChildThatExecdAndExitedBeforeItsParentsCloneRecordGetsNoSecondFork() {
+        ForkLinker l = new ForkLinker(pid -> true, 1000);
+        l.seed(100, 1);
+        List<Event> out = new ArrayList<>();
+        ExecEvent x = exec(102, 100); // sh -c 'exit 5': exec and exit before the parent returned from clone
+        l.event(x, x.task(), 0, out::add);
+        ExitEvent exit = new ExitEvent(20, task(102, 100), 5, 0, false);
+        l.event(exit, exit.task(), 1, out::add);
+        l.clone(new CloneRecord(5, task(100, 1), 102, 17, true), 2, out::add);
+        assertThat(out).hasSize(3);
+        assertThat(out.get(0)).isInstanceOfSatisfying(ForkEvent.class, f -> assertThat(f.childPid()).isEqualTo(102));
+        assertThat(out.get(1)).isSameAs(x);
+        assertThat(out.get(2)).isSameAs(exit);
+        // a clone record of another parent for a later process with that pid is a fork again
+        l.clone(new CloneRecord(30, task(200, 1), 102, 17, true), 3, out::add);
+        assertThat(out).hasSize(4);
+    }
+
+    @Test
     void aReusedPidWithAWaitingCloneOfItsNewParentIsANewProcess() {
         ForkLinker l = new ForkLinker(pid -> false, 1000); // parent's namespace unknown: clone waits
         l.seed(100, 1);
