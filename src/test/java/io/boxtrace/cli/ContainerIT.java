@@ -82,7 +82,8 @@ class ContainerIT {
         assertThat(c.get("runtime").asText()).isEqualTo("docker");
         JsonNode roots = c.get("processes");
         assertThat(roots).hasSize(2);
-        JsonNode init = roots.get(0);
+        // roots come in pid order, and pids wrap (pid_max): find the init by its pid, not its place
+        JsonNode init = roots.get(0).get("pid").asLong() == initPid ? roots.get(0) : roots.get(1);
         assertThat(init.get("pid").asLong()).isEqualTo(initPid);
         assertThat(init.get("nspid").asInt()).isEqualTo(1);
         assertThat(init.get("args").toString()).isEqualTo("[\"sleep\",\"302\"]");
@@ -95,7 +96,7 @@ class ContainerIT {
         }
         // "sleep 301" was orphaned when its subshell exited and now hangs under the container's init.
         assertThat(children).containsExactlyInAnyOrder("[\"sleep\",\"300\"]", "[\"sleep\",\"301\"]");
-        JsonNode exec = roots.get(1);
+        JsonNode exec = init == roots.get(0) ? roots.get(1) : roots.get(0);
         assertThat(exec.get("args").toString()).as("docker exec'd process").isEqualTo("[\"sleep\",\"303\"]");
         assertThat(c.get("runtime_processes").get(0).get("comm").asText()).startsWith("containerd-shim");
     }
