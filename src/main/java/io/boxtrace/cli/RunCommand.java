@@ -90,7 +90,8 @@ public final class RunCommand implements Callable<Integer> {
                         + io.boxtrace.render.json.Signals.name(signal) + ": the start-up up to then"));
                 spec.commandLine().getOut().flush();
             }
-            write(json, interrupted(StartupReportJson.json(report, session.clock()), signal));
+            write(json, StartupReportJson.json(report, session.clock(),
+                    signal == 0 ? null : io.boxtrace.render.json.Signals.name(signal)));
             writeTrace(report);
         }
         if (startedNoContainer(command, report)) {
@@ -116,21 +117,6 @@ public final class RunCommand implements Callable<Integer> {
         write(json, StartupReportJson.json(report, r.header().clock()));
         writeTrace(report);
         return ExitCode.OK.code();
-    }
-
-    /** The report's JSON with {@code "interrupted":"SIGINT"} (or SIGTERM) when the run was interrupted. */
-    static String interrupted(String json, int signal) {
-        if (signal == 0) {
-            return json;
-        }
-        try {
-            com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
-            com.fasterxml.jackson.databind.node.ObjectNode top = (com.fasterxml.jackson.databind.node.ObjectNode) m.readTree(json);
-            top.put("interrupted", io.boxtrace.render.json.Signals.name(signal));
-            return m.writeValueAsString(top);
-        } catch (IOException e) {
-            throw new IllegalStateException("the report's own JSON did not parse", e);
-        }
     }
 
     private static void write(Path file, String content) {

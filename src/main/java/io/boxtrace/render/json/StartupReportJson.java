@@ -18,6 +18,11 @@ public final class StartupReportJson {
     }
 
     public static String json(StartupReport r, Clock clock) {
+        return json(r, clock, null);
+    }
+
+    /** @param interrupted the signal that stopped the run ({@code SIGINT}, {@code SIGTERM}), or null */
+    public static String json(StartupReport r, Clock clock, String interrupted) {
         TimeFormat tf = new TimeFormat();
         ObjectNode top = MAPPER.createObjectNode();
         top.put("runtime", r.runtime());
@@ -67,6 +72,9 @@ public final class StartupReportJson {
             } else {
                 f.put("exit_code", r.failed().exitCode());
             }
+        }
+        if (interrupted != null) {
+            top.put("interrupted", interrupted);
         }
         return top.toString();
     }
