@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 @Command(name = "agent", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Trace the whole host unattended until SIGTERM or SIGINT, then flush and exit 0: Prometheus "
                 + "metrics (--metrics), OpenTelemetry logs and traces (--otlp-endpoint), rotated JSON-lines files "
-                + "(--output). Settings may come from a YAML file (--config); flags override it."})
+                + "(--output). Settings may come from a YAML or TOML file (--config); flags override it."})
 public final class AgentCommand implements java.util.concurrent.Callable<Integer> {
 
     static final String NAME = "boxtrace agent";
@@ -41,7 +41,7 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
     @Mixin
     SourceMixin sourceOptions;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML file with the same settings (snake_case keys).")
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML file (TOML when named *.toml) with the same settings (snake_case keys).")
     Path config;
 
     @Option(names = "--metrics", paramLabel = "ADDR:PORT",

@@ -2,6 +2,7 @@ package io.boxtrace.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.toml.TomlFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,10 +14,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code boxtrace agent --config FILE}: the agent's settings in YAML, with the flags' names in
- * snake_case (README, "boxtrace agent"). Flags given on the command line override the file. An
- * unknown key or a value of the wrong kind is a usage error naming it, so a typo never silently
- * turns a setting off. The file is read with a size cap: it is configuration, not data.
+ * {@code boxtrace agent --config FILE}: the agent's settings in YAML, or TOML when the file's name
+ * ends in {@code .toml}, with the flags' names in snake_case (README, "boxtrace agent"). Flags
+ * given on the command line override the file. An unknown key or a value of the wrong kind is a
+ * usage error naming it, so a typo never silently turns a setting off. The file is read with a size cap: it is configuration, not data.
  *
  * @param values key → scalar text or list of texts, as given in the file
  */
@@ -35,7 +36,11 @@ record AgentConfig(Map<String, Object> values) {
             if (Files.size(file) > MAX_BYTES) {
                 throw BoxtraceException.usage("config " + file + " is larger than " + MAX_BYTES + " bytes");
             }
-            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+            // TOML by its extension: the two syntaxes overlap too little to guess from the content
+            // (a TOML "key = value" line is a YAML string), and the extension is what editors go by.
+            String name = String.valueOf(file.getFileName()).toLowerCase(java.util.Locale.ROOT);
+            boolean toml = name.endsWith(".toml");
+            JsonNode root = new ObjectMapper(toml ? new TomlFactory() : new YAMLFactory()).readTree(file.toFile());
             return parse(root, file.toString());
         } catch (IOException e) {
             throw BoxtraceException.usage("cannot read config " + file + ": " + firstLine(e.getMessage()));

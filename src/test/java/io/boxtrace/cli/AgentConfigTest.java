@@ -16,8 +16,12 @@ class AgentConfigTest {
     Path tmp;
 
     private AgentSettings settings(String yaml, String... flags) throws Exception {
-        Path f = tmp.resolve("agent.yaml");
-        Files.writeString(f, yaml);
+        return settingsFrom("agent.yaml", yaml, flags);
+    }
+
+    private AgentSettings settingsFrom(String fileName, String text, String... flags) throws Exception {
+        Path f = tmp.resolve(fileName);
+        Files.writeString(f, text);
         AgentCommand cmd = new AgentCommand();
         CommandLine cl = new CommandLine(cmd);
         CommandLine.ParseResult pr = cl.parseArgs(flags);
@@ -49,6 +53,36 @@ class AgentConfigTest {
         assertThat(s.kubernetesLabels()).isTrue();
         assertThat(settings(yaml, "--source", "procfs").source()).isEqualTo(SourceMixin.SourceChoice.procfs);
         assertThat(settings(yaml, "-c", "api").containers()).isEqualTo(List.of("api"));
+    }
+
+    @Test
+    void tomlFileByItsExtensionWithFlagsOverridingIt() throws Exception {
+        String toml = """
+                # boxtrace agent
+                metrics = "127.0.0.1:9464"
+                otlp_endpoint = "http://127.0.0.1:4317"
+                otlp_protocol = "grpc"
+                output = "/var/log/boxtrace/events.jsonl"
+                rotate_size = "10M"
+                keep = 3
+                container = ["web", "db"]
+                kubernetes_labels = true
+                exec_series = 100
+                """;
+        AgentSettings s = settingsFrom("agent.toml", toml, "--keep", "7");
+        assertThat(s.metrics()).isEqualTo("127.0.0.1:9464");
+        assertThat(s.keep()).isEqualTo(7);
+        assertThat(s.otlpProtocol()).isEqualTo("grpc");
+        assertThat(s.rotateBytes()).isEqualTo(10L << 20);
+        assertThat(s.containers()).containsExactly("web", "db");
+        assertThat(s.kubernetesLabels()).isTrue();
+        assertThat(s.execSeries()).isEqualTo(100);
+        assertThatThrownBy(() -> settingsFrom("bad.toml", "metric = \":9464\"\n"))
+                .hasMessageContaining("unknown setting 'metric'");
+        assertThatThrownBy(() -> settingsFrom("broken.toml", "metrics = \n"))
+                .isInstanceOf(BoxtraceException.class).hasMessageContaining("cannot read config");
+        assertThatThrownBy(() -> settingsFrom("nested.toml", "[metrics]\nport = 1\n"))
+                .hasMessageContaining("a value or a list");
     }
 
     @Test
