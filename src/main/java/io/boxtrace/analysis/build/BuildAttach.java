@@ -44,6 +44,8 @@ public final class BuildAttach implements Sink {
         /** The client's working directory at its exec (its Dockerfile's path is relative to it), or null. */
         String cwd;
         final BuildProfileAnalysis analysis = new BuildProfileAnalysis();
+        /** The builder as told by where its first step container ran (the output, which names it, is not seen). */
+        Builder stepsBuilder = Builder.UNKNOWN;
 
         Active(int pid, List<String> args, long startNs, String cwd) {
             this.pid = pid;
@@ -109,6 +111,10 @@ public final class BuildAttach implements Sink {
             }
             Active owner = owners.get(container);
             if (owner != null) {
+                if (owner.stepsBuilder == Builder.UNKNOWN) {
+                    owner.stepsBuilder = ContainerRuntime.of(t.container().runtime()) == ContainerRuntime.BUILDKIT
+                            ? Builder.BUILDKIT : Builder.CLASSIC;
+                }
                 owner.analysis.accept(t);
             }
         } else {
@@ -136,10 +142,24 @@ public final class BuildAttach implements Sink {
         BuildOutputParser parser = BuildOutputParser.detecting();
         parser.finish(exit.timeNs());
         int status = exit.killedBySignal() ? 128 + exit.signal() : exit.exitCode();
-        onProfile.accept(BuildProfileAssembler.assemble(parser.builder(), parser.steps(), a.analysis, a.args,
+        onProfile.accept(BuildProfileAssembler.assemble(builder(parser.builder(), a), parser.steps(), a.analysis, a.args,
                 clock.toInstant(a.startNs), a.startNs, exit.timeNs(), status, Set.of(),
                 DockerfileLocator.locate(a.args, a.cwd, "--attach does not see the builder's output")));
         owners.values().removeIf(o -> o == a);
+    }
+
+    /**
+     * The builder, without its output: an engine's build container under {@code buildkit/} is
+     * BuildKit's, any other engine container the classic builder's (it runs each RUN as an ordinary
+     * container); podman and buildah clients are Buildah. Unknown when no step ran.
+     */
+    private static Builder builder(Builder fromOutput, Active a) {
+        if (fromOutput != Builder.UNKNOWN) {
+            return fromOutput;
+        }
+        boolean podman = a.args.stream().map(ContainerRuntime::baseName).map(ContainerRuntime::ofClient)
+                .flatMap(java.util.Optional::stream).findFirst().filter(r -> r == ContainerRuntime.PODMAN).isPresent();
+        return podman ? Builder.PODMAN : a.stepsBuilder;
     }
 
     /** Build containers left out because several (two or more) build clients ran when they appeared. */

@@ -57,4 +57,28 @@ class BuildAttachReasonTest {
         assertThat(profiles).hasSize(1);
         assertThat(profiles.getFirst().command()).containsExactly("docker", "build", "-q", ".");
     }
+
+    /** The builder's output is not seen here: the builder is named from where the steps ran, else the client. */
+    @Test
+    void builderIsNamedFromTheStepsRuntimeOrTheClient() {
+        assertThat(builderOf(List.of("docker", "build", "."), docker("d".repeat(64)))).isEqualTo(Builder.CLASSIC);
+        assertThat(builderOf(List.of("docker", "build", "."),
+                new ContainerInfo("e".repeat(25), null, null, "buildkit", Map.of(), null, null))).isEqualTo(Builder.BUILDKIT);
+        assertThat(builderOf(List.of("podman", "build", "."), null)).isEqualTo(Builder.PODMAN);
+        assertThat(builderOf(List.of("buildah", "bud", "."), null)).isEqualTo(Builder.PODMAN);
+        assertThat(builderOf(List.of("docker", "build", "."), null)).as("no step ran: nothing to go by")
+                .isEqualTo(Builder.UNKNOWN);
+    }
+
+    private static Builder builderOf(List<String> client, ContainerInfo step) {
+        List<BuildProfile> profiles = new java.util.ArrayList<>();
+        BuildAttach a = new BuildAttach(new Clock(0, 0), profiles::add);
+        a.accept(exec(30, client, null));
+        if (step != null) {
+            a.accept(exec(60, List.of("sh", "-c", "true"), step));
+        }
+        a.accept(new TracedEvent(io.boxtrace.event.ExitEvent.fromWaitStatus(90_000L, Task.ids(30, 30), 0), null, null, null));
+        assertThat(profiles).hasSize(1);
+        return profiles.getFirst().builder();
+    }
 }
