@@ -31,4 +31,13 @@ public record KubernetesIdentity(String namespace, String pod, String podUid, St
         }
         return Optional.empty();
     }
+
+    /**
+     * The pod as a person names it, {@code namespace/pod} (the parts known; the uid when the name is
+     * not), or empty: a container's own name ("nginx") is shared by many pods. Raw text: escape it.
+     */
+    public static Optional<String> podText(ContainerInfo c) {
+        return of(c).map(k -> k.pod() != null ? (k.namespace() != null ? k.namespace() + "/" : "") + k.pod()
+                        : k.podUid() != null ? "uid " + k.podUid() : k.namespace() != null ? k.namespace() + "/?" : null);
+    }
 }

@@ -85,6 +85,8 @@ class AgentOtlpIT {
                 long buildEnd = nowNs();
                 Span build = await(receiver::spans, s -> s.getName().startsWith("docker build --no-cache -q -t " + tag));
                 assertThat(build.getParentSpanId()).isEqualTo(ByteString.EMPTY);
+                assertThat(str(build.getAttributesList(), "boxtrace.build.builder")).as("its steps ran as docker containers")
+                        .isEqualTo("classic");
                 assertThat(build.getStartTimeUnixNano()).isBetween(buildStart - SLACK_NS, buildEnd);
                 assertThat(build.getEndTimeUnixNano()).isBetween(build.getStartTimeUnixNano(), buildEnd + SLACK_NS);
                 Span sleep = await(receiver::spans, s -> s.getName().equals("sleep 0.3")

@@ -1,6 +1,7 @@
 package io.boxtrace.render.console;
 
 import io.boxtrace.analysis.tree.ContainerTree;
+import io.boxtrace.container.KubernetesIdentity;
 import io.boxtrace.container.UidMap;
 import io.boxtrace.render.Escape;
 import io.boxtrace.analysis.tree.ProcessTree;
@@ -10,7 +11,8 @@ import java.io.PrintWriter;
 import java.util.List;
 
 /**
- * The container pstree as text: a header line per container (name, short id, image, runtime),
+ * The container pstree as text: a header line per container (name, short id, image, runtime, and
+ * a Kubernetes container's pod),
  * its runtime processes with {@code --with-runtime}, its process trees, and the host's trees with
  * {@code --all}. Immutable; render from any thread.
  */
@@ -35,6 +37,7 @@ public final class ContainerTreeText {
             out.println(style.bold(style.cyan(Escape.text(info.displayName()))) + "  " + style.dim(Escape.text(info.shortId())) + "  "
                     + (info.image() == null ? style.dim("(image unknown)") : Escape.text(info.image())) + "  "
                     + style.dim(Escape.text(info.runtime()))
+                    + KubernetesIdentity.podText(info).map(pod -> "  pod " + Escape.text(pod)).orElse("")
                     + (info.parent() != null ? style.dim("  in " + Escape.text(info.parent().displayName())) : ""));
             if (withRuntime) {
                 for (ProcessInfo s : g.scaffolding()) {

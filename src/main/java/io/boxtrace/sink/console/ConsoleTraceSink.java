@@ -6,6 +6,7 @@ import io.boxtrace.render.console.Durations;
 
 import io.boxtrace.render.console.Style;
 
+import io.boxtrace.container.KubernetesIdentity;
 import io.boxtrace.event.Clock;
 import io.boxtrace.event.CommEvent;
 import io.boxtrace.event.ContainerEvent;
@@ -159,7 +160,8 @@ public final class ConsoleTraceSink implements Sink {
 
     private static String describe(ContainerInfo c) {
         return Escape.text(c.displayName()) + " (" + Escape.text(c.shortId()) + (c.image() != null ? ", " + Escape.text(c.image()) : "")
-                + ", " + Escape.text(c.runtime()) + ")";
+                + ", " + Escape.text(c.runtime())
+                + KubernetesIdentity.podText(c).map(pod -> ", pod " + Escape.text(pod)).orElse("") + ")";
     }
 
     private String time(long monoNs) {
