@@ -56,6 +56,9 @@ class AgentOtlpIT {
             assertThat(num(a, "process.pid")).isPositive();
             assertThat(num(a, "process.parent_pid")).isPositive();
             assertThat(str(a, "process.executable.path")).isEqualTo("/bin/sh");
+            assertThat(num(a, "boxtrace.nspid")).as("sh is the container's init").isEqualTo(1L);
+            // the eBPF source reports no working directory at exec: none, rather than a host daemon's, inherited
+            assertThat(str(a, "process.working_directory")).isIn(null, "/");
             assertThat(exec.getTimeUnixNano()).isBetween(before - SLACK_NS, after + SLACK_NS);
             assertThat(exec.getBody().getStringValue()).isEqualTo("exec sh -c sleep 0; exec sleep 2");
             long pid = num(a, "process.pid");
@@ -64,6 +67,14 @@ class AgentOtlpIT {
             assertThat(num(exit.getAttributesList(), "process.exit.code")).isZero();
             assertThat(str(exit.getAttributesList(), "container.name")).isEqualTo(name);
             assertThat(exit.getTimeUnixNano()).isGreaterThan(exec.getTimeUnixNano() + 1_900_000_000L);
+
+            // a failed exec names the file it tried
+            String missing = "/nonexistent/bt-agent-otlp-" + ProcessHandle.current().pid();
+            AgentProcess.run("sh", "-c", missing + " 2>/dev/null; true");
+            LogRecord failed = await(receiver::logs, l -> l.getBody().getStringValue().contains(missing)
+                    && num(l.getAttributesList(), "boxtrace.errno") != null);
+            assertThat(failed.getBody().getStringValue()).isEqualTo("exec " + missing + " failed: errno 2");
+            assertThat(num(failed.getAttributesList(), "boxtrace.errno")).isEqualTo(2L);
 
             Span root = await(receiver::spans, s -> s.getName().equals("container start " + name));
             assertThat(root.getParentSpanId()).isEqualTo(ByteString.EMPTY);

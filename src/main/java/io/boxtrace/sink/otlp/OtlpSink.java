@@ -49,13 +49,22 @@ public final class OtlpSink implements Sink {
         String body = t.event().type();
         switch (t.event()) {
             case ExecEvent x -> {
-                body = "exec " + String.join(" ", x.args());
+                SemanticAttributes.nsPid(a, x.task());
+                if (x.cwd() != null) {
+                    a.put(SemanticAttributes.CWD, x.cwd());
+                }
                 if (x.failed()) {
+                    // the process is still the old program: its argv is not the attempt's; the file names it
                     a.put(SemanticAttributes.ERRNO, x.errno());
                     severity = Severity.WARN;
+                    body = "exec " + (x.filename() != null ? x.filename() : String.join(" ", x.args()))
+                            + " failed: errno " + x.errno();
+                } else {
+                    body = "exec " + String.join(" ", x.args());
                 }
             }
             case ExitEvent x -> {
+                SemanticAttributes.nsPid(a, x.task());
                 if (x.killedBySignal()) {
                     a.put(SemanticAttributes.SIGNAL, Signals.name(x.signal()));
                     body = "exit by " + Signals.name(x.signal());

@@ -3,6 +3,7 @@ package io.boxtrace.sink.otlp;
 import io.boxtrace.container.KubernetesIdentity;
 import io.boxtrace.event.ContainerInfo;
 import io.boxtrace.event.ProcessInfo;
+import io.boxtrace.event.Task;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.AttributesBuilder;
 import java.util.List;
@@ -56,9 +57,18 @@ final class SemanticAttributes {
         if (p.uid() >= 0) {
             b.put(USER_ID, p.uid());
         }
-        putIf(b, CWD, p.cwd());
+        // No process.working_directory from the table: it is the parent's at the fork, kept until an exec
+        // reports one (the eBPF source never does), so a container's process would show its runtime shim's
+        // host directory. The sink puts the exec's own, as the JSON lines do.
         if (!p.nsPids().isEmpty() && p.innermostPid() != p.pid()) {
             b.put(NSPID, p.innermostPid());
+        }
+    }
+
+    /** The pid in the innermost pid namespace as the event's task carries it (the kernel's, at the event). */
+    static void nsPid(AttributesBuilder b, Task task) {
+        if (task.nsPid() != Task.UNKNOWN && task.nsPid() != task.pid()) {
+            b.put(NSPID, task.nsPid());
         }
     }
 
