@@ -168,6 +168,15 @@ class AgentOtlpIT {
             String dropped = await(() -> List.of(metric(metrics, "boxtrace_otlp_dropped_total{signal=\"logs\"}")),
                     v -> Double.parseDouble(v) > 1000);
             assertThat(Double.parseDouble(dropped)).as("3000 storm records, 1000 queued").isGreaterThan(1000);
+            // down long enough for a batch to fail all its retries (0.5 + 1 + 2 + 4 s of back-off), which
+            // the SDK reports on stderr
+            await(() -> {
+                try {
+                    return agent.stderr().lines().toList();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, l -> l.contains("Failed to export"));
 
             receiver.start();
             // the exporter's back-off ends within seconds; the backlog and the rest of the host (a busy shared
@@ -184,6 +193,9 @@ class AgentOtlpIT {
             assertThat(resumed).as("delivery resumed after the collector came back").isTrue();
             assertThat(agent.stop()).as("stderr: %s", agent.stderr()).isZero();
             assertThat(agent.stderr()).containsPattern("OTLP: \\d+ log records delivered, [1-9]\\d* dropped");
+            // the exporter's failures while the collector was down: one line each, never a stack trace
+            assertThat(agent.stderr().lines().toList()).allSatisfy(l -> assertThat(l).startsWith("boxtrace agent: "))
+                    .anySatisfy(l -> assertThat(l).startsWith("boxtrace agent: OTLP: ").contains("export"));
         }
         // tracing itself lost nothing while the collector was down
         long storm = Files.readAllLines(out).stream().filter(l -> l.contains("\"" + tag + "-down-")).count();

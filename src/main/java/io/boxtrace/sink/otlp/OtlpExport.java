@@ -74,6 +74,7 @@ public final class OtlpExport implements AutoCloseable {
      * @param resource attributes of this agent (service, host)
      */
     public OtlpExport(String endpoint, Protocol protocol, int queue, Attributes resource) {
+        SdkLogLines.install(System.err, "boxtrace agent: ");
         String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
         // Any I/O failure (refused, reset, timed out) is worth retrying: a collector restarting is normal.
         RetryPolicy retry = RetryPolicy.builder().setMaxAttempts(5).setInitialBackoff(Duration.ofMillis(500))
