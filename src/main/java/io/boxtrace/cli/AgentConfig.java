@@ -42,6 +42,8 @@ record AgentConfig(Map<String, Object> values) {
             boolean toml = name.endsWith(".toml");
             JsonNode root = new ObjectMapper(toml ? new TomlFactory() : new YAMLFactory()).readTree(file.toFile());
             return parse(root, file.toString());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw BoxtraceException.usage("cannot read config " + file + ": no such file");
         } catch (IOException e) {
             throw BoxtraceException.usage("cannot read config " + file + ": " + firstLine(e.getMessage()));
         }

@@ -34,14 +34,33 @@ record AgentSettings(String metrics, boolean kubernetesLabels, int execSeries, S
             try {
                 source = SourceChoice.valueOf(c.string("source"));
             } catch (IllegalArgumentException e) {
-                throw BoxtraceException.usage("config: source must be auto, ebpf, netlink or procfs");
+                throw BoxtraceException.usage("config: source must be one of "
+                        + java.util.Arrays.stream(SourceChoice.values()).map(Enum::name)
+                                .collect(java.util.stream.Collectors.joining(", ")));
             }
         }
         return new AgentSettings(or(f.metrics, c.string("metrics"), null),
                 or(f.kubernetesLabels, c.bool("kubernetes_labels"), false), series,
-                or(f.otlpEndpoint, c.string("otlp_endpoint"), null), protocol, queue,
+                checkEndpoint(or(f.otlpEndpoint, c.string("otlp_endpoint"), null)), protocol, queue,
                 outFile == null ? null : Path.of(outFile), rotate, keep,
                 f.containers.isEmpty() ? c.list("container") : List.copyOf(f.containers), source);
+    }
+
+    /** A collector URL the exporters accept (they would fail later with an internal error otherwise). */
+    private static String checkEndpoint(String url) {
+        if (url == null) {
+            return null;
+        }
+        try {
+            java.net.URI u = new java.net.URI(url);
+            if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null) {
+                return url;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // below
+        }
+        throw BoxtraceException.usage("--otlp-endpoint must be an http:// or https:// URL such as "
+                + "http://127.0.0.1:4318, not '" + url + "'");
     }
 
     private static <T> T or(T flag, T file, T dflt) {

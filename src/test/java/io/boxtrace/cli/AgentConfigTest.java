@@ -97,7 +97,7 @@ class AgentConfigTest {
     }
 
     @Test
-    void typosAndWrongKindsAreUsageErrorsNamingTheSetting() {
+    void typosAndWrongKindsAreUsageErrorsNamingTheSetting() throws Exception {
         assertThatThrownBy(() -> settings("metric: :9464\n")).isInstanceOf(BoxtraceException.class)
                 .hasMessageContaining("unknown setting 'metric'");
         assertThatThrownBy(() -> settings("keep: many\n")).hasMessageContaining("'keep' must be a whole number");
@@ -105,5 +105,15 @@ class AgentConfigTest {
         assertThatThrownBy(() -> settings("otlp_protocol: thrift\n")).hasMessageContaining("http/protobuf or grpc");
         assertThatThrownBy(() -> settings("- a\n- b\n")).hasMessageContaining("expected a mapping");
         assertThatThrownBy(() -> settings("metrics: {a: 1}\n")).hasMessageContaining("a value or a list");
+        assertThatThrownBy(() -> settings("otlp_endpoint: ftp://collector:4318\n")).isInstanceOf(BoxtraceException.class)
+                .hasMessageContaining("--otlp-endpoint must be an http:// or https:// URL");
+        assertThatThrownBy(() -> settings("{}", "--otlp-endpoint", "127.0.0.1:4318"))
+                .hasMessageContaining("--otlp-endpoint must be an http:// or https:// URL");
+        assertThatThrownBy(() -> settings("{}", "--otlp-endpoint", "http://")).hasMessageContaining("--otlp-endpoint");
+        assertThat(settings("{}", "--otlp-endpoint", "https://otel.example:4318/").otlpEndpoint())
+                .isEqualTo("https://otel.example:4318/");
+        assertThatThrownBy(() -> settings("source: bogus\n")).hasMessageContaining("audit");
+        assertThatThrownBy(() -> AgentConfig.load(tmp.resolve("absent.yaml")))
+                .hasMessageEndingWith("absent.yaml: no such file");
     }
 }
