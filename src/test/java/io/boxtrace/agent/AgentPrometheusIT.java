@@ -75,6 +75,22 @@ class AgentPrometheusIT {
                 assertThat(await(q, "boxtrace_processes", v -> v > 10)).isGreaterThan(10);
                 assertThat(await(q, "boxtrace_heals_total", v -> v >= 0)).isGreaterThanOrEqualTo(0);
                 assertThat(await(q, "up{job=\"boxtrace\"}", v -> v == 1)).isEqualTo(1.0);
+
+                // a classic docker build: its duration, its step and the command in it, by builder and program
+                Path ctx = Files.createDirectories(tmp.resolve("ctx"));
+                Files.writeString(ctx.resolve("Dockerfile"), "FROM " + IMAGE + "\nRUN sleep 0.3\n");
+                try {
+                    AgentProcess.run("env", "DOCKER_BUILDKIT=0", "docker", "build", "--no-cache", "-q", "-t", name + ":build",
+                            ctx.toString());
+                } finally {
+                    AgentProcess.runQuietly("docker", "rmi", "-f", name + ":build");
+                }
+                assertThat(await(q, "boxtrace_build_duration_seconds_count{builder=\"classic\"}", v -> v >= 1))
+                        .isGreaterThanOrEqualTo(1);
+                assertThat(await(q, "boxtrace_build_step_seconds_count{builder=\"classic\"}", v -> v >= 1))
+                        .isGreaterThanOrEqualTo(1);
+                assertThat(await(q, "boxtrace_build_command_seconds_sum{builder=\"classic\",program=\"sleep\"}",
+                        v -> v >= 0.29)).as("sleep 0.3, seconds").isBetween(0.29, 5.0);
             } catch (AssertionError e) {
                 String exposed = AgentProcess.get(base + "/metrics").body().lines()
                         .filter(l -> l.startsWith("boxtrace_execs") || l.startsWith("boxtrace_events")).toList().toString();
