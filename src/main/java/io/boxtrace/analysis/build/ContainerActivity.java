@@ -24,6 +24,10 @@ final class ContainerActivity {
      * directory name under the graph driver), read from the first process's mountinfo; null if unknown.
      */
     String rootUpperDir;
+    /** BuildKit: the layer directories below the executor's root, newest first (its parents' snapshots); null if unknown. */
+    List<String> rootLowerDirs;
+    /** BuildKit: the environment of the executor's first program at its exec; null if unknown. */
+    java.util.Map<String, String> env;
     /**
      * True when the container had processes before the analysis first saw it: its first sighting was
      * a process already running (snapshot) or a fork by one of its processes the analysis never saw
