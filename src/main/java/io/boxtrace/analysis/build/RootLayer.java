@@ -78,7 +78,8 @@ public final class RootLayer {
         if (upper.isEmpty()) {
             return Optional.empty();
         }
-        List<String> lowers = option(options, "lowerdir").map(this::lowerDirs).orElse(List.of());
+        Optional<String> lowerdir = option(options, "lowerdir");
+        List<String> lowers = lowerdir.isPresent() ? lowerDirs(lowerdir.get()) : List.of(); // null: unresolved
         return Optional.of(new ExecutorRoot(upper.get(), lowers, environ(proc.resolve("environ"))));
     }
 
