@@ -107,7 +107,7 @@ public final class DockerfileStages {
             }
         }
         // Now that each stage's vertex count is known; previous links are rebuilt to the final records.
-        Map<Run, Run> done = new HashMap<>();
+        Map<Run, Run> done = new java.util.IdentityHashMap<>();
         List<Run> fin = new ArrayList<>();
         for (Run r : out) {
             Run f = new Run(r.stage(), r.stageName(), r.instruction(), r.env(), r.baseLayers(),

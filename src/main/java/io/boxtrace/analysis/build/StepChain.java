@@ -22,12 +22,17 @@ final class StepChain {
     record Previous(BuildStep step, boolean direct) {
     }
 
-    private final Map<BuildStep, DockerfileStages.Run> runOf = new HashMap<>();
-    private final Map<BuildStep, Previous> previous = new HashMap<>();
-    private final Map<BuildStep, List<BuildStep>> next = new HashMap<>();
+    // By identity: two steps can be equal records (a vertex printed twice is not, but be safe).
+    private final Map<BuildStep, DockerfileStages.Run> runOf = new java.util.IdentityHashMap<>();
+    private final Map<BuildStep, Previous> previous = new java.util.IdentityHashMap<>();
+    private final Map<BuildStep, List<BuildStep>> next = new java.util.IdentityHashMap<>();
 
     StepChain(List<BuildStep> steps, DockerfileStages stages) {
-        Map<DockerfileStages.Run, BuildStep> stepOf = new HashMap<>();
+        Map<DockerfileStages.Run, BuildStep> stepOf = new java.util.IdentityHashMap<>();
+        Map<String, BuildStep> byNumber = new HashMap<>();
+        for (BuildStep s : steps) {
+            byNumber.putIfAbsent(stageKey(s) + "\n" + number(s), s);
+        }
         for (BuildStep s : steps) {
             // By number, not text: BuildKit prints a RUN with the stage's ARG/ENV values substituted
             // (measured: RUN sleep 0.$STAGE shows as RUN sleep 0.1) while its executor runs it as written.
@@ -42,7 +47,7 @@ final class StepChain {
             if (!s.isRun()) {
                 continue;
             }
-            Previous p = fromOutput(s, steps);
+            Previous p = fromOutput(s, byNumber);
             DockerfileStages.Run r = runOf.get(s);
             if (p == null && r != null && r.previous() != null && stepOf.containsKey(r.previous())) {
                 p = new Previous(stepOf.get(r.previous()), r.direct());
@@ -70,19 +75,14 @@ final class StepChain {
     }
 
     /** The previous RUN in the same stage as the output numbers it, or null. */
-    private static Previous fromOutput(BuildStep s, List<BuildStep> steps) {
+    private static Previous fromOutput(BuildStep s, Map<String, BuildStep> byNumber) {
         int k = number(s);
         if (k < 0) {
             return null;
         }
         for (int j = k - 1; j >= 1; j--) {
-            BuildStep before = null;
-            for (BuildStep o : steps) {
-                if (o != s && stageKey(o).equals(stageKey(s)) && number(o) == j) {
-                    before = o;
-                }
-            }
-            if (before == null) {
+            BuildStep before = byNumber.get(stageKey(s) + "\n" + j);
+            if (before == null || before == s) {
                 return null; // a vertex merged with another stage's: the chain is not known from the output
             }
             if (before.isRun()) {
