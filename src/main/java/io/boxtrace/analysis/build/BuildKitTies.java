@@ -265,9 +265,9 @@ final class BuildKitTies {
         List<String> argv = argv(s);
         if (chain.run(s) != null) {
             // The RUN line as written is known (BuildKit prints it with ARG/ENV values substituted): an
-            // executor whose first program is another command is not this step's; one whose argv was
-            // lost may be.
-            fit = fit.stream().filter(c -> c.firstArgs().isEmpty() || c.firstArgs().equals(argv)).toList();
+            // executor whose first program, read in the kernel, is another command is not this step's; one
+            // whose argv was lost or read late from /proc may be.
+            fit = fit.stream().filter(c -> !c.firstArgsExact() || c.firstArgs().equals(argv)).toList();
             if (fit.size() <= 1) {
                 return fit.isEmpty() ? Tie.NONE : new Tie(fit.getFirst(), fit.getFirst().firstArgs().isEmpty()
                         ? Attribution.TIMING : Attribution.TIMING_AND_COMMAND);

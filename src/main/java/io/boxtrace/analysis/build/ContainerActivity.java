@@ -75,6 +75,16 @@ final class ContainerActivity {
                 .map(p -> p.images.getFirst().args()).orElse(List.of());
     }
 
+    /**
+     * True when the first program's argv was read in the kernel at its exec: then it is what ran. An
+     * argv read from /proc after the event (proc connector) may be a later program's.
+     */
+    boolean firstArgsExact() {
+        return processes.stream().filter(p -> !p.images.isEmpty())
+                .min(java.util.Comparator.comparingLong(p -> p.images.getFirst().timeNs()))
+                .map(p -> !p.images.getFirst().fromProc() && !p.images.getFirst().args().isEmpty()).orElse(false);
+    }
+
     List<TracedProcess> snapshotProcesses() {
         return new ArrayList<>(processes);
     }

@@ -278,4 +278,20 @@ class BuildKitTiesTest {
         assertThat(step(p, "2/2").containerId()).startsWith("e1");
         assertThat(step(p, "2/2").attribution()).isEqualTo(Attribution.TIMING);
     }
+
+    @Test
+    void theWindowMatchesTheRunLineAsWrittenNotAsBuildKitPrintsIt() throws IOException {
+        start();
+        // BuildKit prints `RUN sleep $D` as `RUN sleep 0.5`; the executor runs `sleep $D`. Another build's
+        // executor with another command starts 5 ms apart.
+        executor(100, 700, "r1aaaaaaaaaaaaaaaaaaaaaaa", "sleep $D", "r1", List.of(BASE), Map.of("D", "0.5"));
+        executor(105, 705, "o1aaaaaaaaaaaaaaaaaaaaaaa", "make other", "o1", List.of(BASE), Map.of());
+        String dockerfile = "FROM boxtrace-test/busybox:latest\nARG D=0.5\nRUN sleep $D\n";
+        List<String> output = List.of("90|#5 [2/2] RUN sleep 0.5", "720|#5 DONE 0.6s");
+        BuildProfile p = assemble(output, 800, Set.of(), dockerfile, Map.of());
+        assertThat(step(p, "2/2").containerId()).startsWith("r1");
+        assertThat(step(p, "2/2").attribution()).isEqualTo(Attribution.TIMING_AND_COMMAND);
+        BuildProfile blind = assemble(output, 800, Set.of(), null, Map.of());
+        assertThat(step(blind, "2/2").attribution()).isEqualTo(Attribution.AMBIGUOUS);
+    }
 }
