@@ -123,7 +123,7 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
             DockerfileStages stages = parser.builder() != io.boxtrace.analysis.build.Builder.BUILDKIT
                     ? DockerfileStages.NONE
                     : DockerfileStages.of(naming.dockerfile(), BuildArgs.of(command, System.getenv()),
-                            BuildCommand::imageLayerList);
+                            memo(BuildCommand::imageLayerList));
             BuildProfile profile = BuildProfileAssembler.assemble(parser.builder(), parser.steps(), analysis, command,
                     session.clock().toInstant(startNs), startNs, endNs, status, imageLayers(parser.imageId()),
                     naming, stages)
@@ -156,6 +156,12 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
         } catch (RuntimeUnavailableException e) {
             return java.util.Set.of(); // steps fall back to timing, as without the image
         }
+    }
+
+    /** One daemon question per image reference, however many stages start from it. */
+    private static <T> java.util.function.Function<String, T> memo(java.util.function.Function<String, T> f) {
+        java.util.Map<String, T> seen = new java.util.HashMap<>();
+        return ref -> seen.computeIfAbsent(ref, f);
     }
 
     /**
