@@ -90,11 +90,17 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         AgentSettings s = AgentSettings.resolve(this, config == null ? AgentConfig.empty() : AgentConfig.load(config),
-                spec.commandLine().getParseResult().hasMatchedOption("--source"));
+                spec.commandLine().getParseResult()::hasMatchedOption);
         if (s.metrics() == null && s.otlpEndpoint() == null && s.output() == null) {
             throw BoxtraceException.usage("nothing to feed: give --metrics, --otlp-endpoint or --output (or a --config)");
         }
         sourceOptions.source = s.source();
+        if (s.maxArgs() != null) {
+            sourceOptions.maxArgs = s.maxArgs();
+        }
+        if (s.maxArgBytes() != null) {
+            sourceOptions.maxArgBytes = s.maxArgBytes();
+        }
         try (TraceSession session = TraceSession.open(NAME, sourceOptions, err);
              AgentOutputs outputs = new AgentOutputs()) {
             List<Consumer<ContainerStartup>> onStartup = new ArrayList<>();

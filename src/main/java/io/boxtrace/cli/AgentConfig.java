@@ -25,7 +25,8 @@ record AgentConfig(Map<String, Object> values) {
 
     static final long MAX_BYTES = 1 << 20;
     static final Set<String> KEYS = Set.of("metrics", "otlp_endpoint", "otlp_protocol", "otlp_queue", "output",
-            "rotate_size", "keep", "container", "source", "kubernetes_labels", "exec_series");
+            "rotate_size", "keep", "container", "source", "kubernetes_labels", "exec_series", "max_args",
+            "max_arg_bytes");
 
     static AgentConfig empty() {
         return new AgentConfig(Map.of());

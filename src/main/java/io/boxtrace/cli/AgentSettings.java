@@ -9,9 +9,14 @@ import java.util.List;
 /** The agent's effective settings: a flag when given, else the config file's value, else the default. */
 record AgentSettings(String metrics, boolean kubernetesLabels, int execSeries, String otlpEndpoint,
                      String otlpProtocol, int otlpQueue, Path output, long rotateBytes, int keep,
-                     List<String> containers, SourceChoice source) {
+                     List<String> containers, SourceChoice source, Integer maxArgs, Integer maxArgBytes) {
 
-    static AgentSettings resolve(AgentCommand f, AgentConfig c, boolean sourceFlagGiven) {
+    /**
+     * @param flagGiven whether an option was given on the command line (for the options whose flag
+     *                  has a default value of its own, which cannot tell "not given" by null)
+     * @return maxArgs and maxArgBytes are the file's, null when the flag was given or neither was
+     */
+    static AgentSettings resolve(AgentCommand f, AgentConfig c, java.util.function.Predicate<String> flagGiven) {
         String protocol = or(f.otlpProtocol, c.string("otlp_protocol"), "http/protobuf");
         if (!protocol.equals("http/protobuf") && !protocol.equals("grpc")) {
             throw BoxtraceException.usage("--otlp-protocol must be http/protobuf or grpc, not '" + protocol + "'");
@@ -30,7 +35,7 @@ record AgentSettings(String metrics, boolean kubernetesLabels, int execSeries, S
             throw BoxtraceException.usage("--keep must be >= 0, --exec-series and --otlp-queue >= 1");
         }
         SourceChoice source = f.sourceOptions.choice();
-        if (!sourceFlagGiven && c.string("source") != null) {
+        if (!flagGiven.test("--source") && c.string("source") != null) {
             try {
                 source = SourceChoice.valueOf(c.string("source"));
             } catch (IllegalArgumentException e) {
@@ -43,7 +48,18 @@ record AgentSettings(String metrics, boolean kubernetesLabels, int execSeries, S
                 or(f.kubernetesLabels, c.bool("kubernetes_labels"), false), series,
                 checkEndpoint(or(f.otlpEndpoint, c.string("otlp_endpoint"), null)), protocol, queue,
                 outFile == null ? null : Path.of(outFile), rotate, keep,
-                f.containers.isEmpty() ? c.list("container") : List.copyOf(f.containers), source);
+                f.containers.isEmpty() ? c.list("container") : List.copyOf(f.containers), source,
+                argvLimit(c, "max_args", flagGiven.test("--max-args")),
+                argvLimit(c, "max_arg_bytes", flagGiven.test("--max-arg-bytes")));
+    }
+
+    private static Integer argvLimit(AgentConfig c, String key, boolean flagGiven) {
+        Integer n = flagGiven ? null : c.integer(key);
+        if (n != null && (n < 1 || n > SourceMixin.MAX_ARG_LIMIT)) {
+            throw BoxtraceException.usage("config: " + key + " must be between 1 and " + SourceMixin.MAX_ARG_LIMIT
+                    + ", not " + n);
+        }
+        return n;
     }
 
     /** A collector URL the exporters accept (they would fail later with an internal error otherwise). */

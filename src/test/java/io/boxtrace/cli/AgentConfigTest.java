@@ -25,7 +25,7 @@ class AgentConfigTest {
         AgentCommand cmd = new AgentCommand();
         CommandLine cl = new CommandLine(cmd);
         CommandLine.ParseResult pr = cl.parseArgs(flags);
-        return AgentSettings.resolve(cmd, AgentConfig.load(f), pr.hasMatchedOption("--source"));
+        return AgentSettings.resolve(cmd, AgentConfig.load(f), pr::hasMatchedOption);
     }
 
     @Test
@@ -83,6 +83,19 @@ class AgentConfigTest {
                 .isInstanceOf(BoxtraceException.class).hasMessageContaining("cannot read config");
         assertThatThrownBy(() -> settingsFrom("nested.toml", "[metrics]\nport = 1\n"))
                 .hasMessageContaining("a value or a list");
+    }
+
+    @Test
+    void argvLimitsFromTheFileUnlessGivenAsFlags() throws Exception {
+        AgentSettings s = settings("max_args: 7\nmax_arg_bytes: 100\n");
+        assertThat(s.maxArgs()).isEqualTo(7);
+        assertThat(s.maxArgBytes()).isEqualTo(100);
+        AgentSettings f = settings("max_args: 7\nmax_arg_bytes: 100\n", "--max-args", "9");
+        assertThat(f.maxArgs()).as("the flag's value stays in SourceMixin").isNull();
+        assertThat(f.maxArgBytes()).isEqualTo(100);
+        assertThat(settings("{}").maxArgs()).isNull();
+        assertThatThrownBy(() -> settings("max_arg_bytes: 20000\n")).isInstanceOf(BoxtraceException.class)
+                .hasMessageContaining("max_arg_bytes must be between 1 and 16383");
     }
 
     @Test
