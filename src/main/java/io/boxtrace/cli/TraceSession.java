@@ -36,6 +36,7 @@ public final class TraceSession implements AutoCloseable {
     private Consumer<TracedEvent> observer = e -> { };
     private List<String> kernelContainerFilter = List.of();
     private Pipeline pipeline;
+    private HeapTrim heapTrim;
     private final Interruption interruption;
 
     private TraceSession(String command, PrintWriter err, Components components, EventSource source) {
@@ -133,6 +134,7 @@ public final class TraceSession implements AutoCloseable {
             }
             times.mark("snapshot");
             debugSizes("start");
+            heapTrim = HeapTrim.start();
             List<String> waitingFor = new ArrayList<>();
             if (!kernelContainerFilter.isEmpty()) {
                 List<io.boxtrace.event.ContainerInfo> live = components.containers().live();
@@ -183,6 +185,9 @@ public final class TraceSession implements AutoCloseable {
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write output: " + e.getMessage());
         } finally {
+            if (heapTrim != null) {
+                heapTrim.close();
+            }
             components.close();
         }
         debugSizes("end");
