@@ -53,13 +53,13 @@ printf 'root:x:0:\nnobody:x:65534:\n' >"$rootfs/etc/group"
 
 log "importing $tag into $engine"
 # Same JVM options as ./boxtrace: C1 only and a small heap (measured in bench/: C2's compile work
-# dominated the agent's CPU), serial GC for one pipeline thread. The heap cap, not the live set, sets
-# the resident size of a long-running agent: its live heap stays near 10 MiB, but the serial collector
-# keeps what a burst once made it commit (with -Xmx256m the image sat at 335 MiB RSS after 30 min on
-# a busy host, old generation 9 MiB used of 171 MiB committed).
+# dominated the agent's CPU), serial GC for one pipeline thread, and the heap given back after the
+# periodic full collection (HeapTrim) as ./boxtrace's MinHeapFreeRatio/MaxHeapFreeRatio ask. Without
+# that, the cap rather than the live set (~10 MiB) sets a long-running agent's resident size: with
+# -Xmx256m the image sat at 335 MiB after 30 min on a busy host (bench/agent-image.sh, README).
 tar -C "$rootfs" -c . | "$engine" import \
   -c 'ENV PATH=/opt/java/bin LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu' \
-  -c 'ENTRYPOINT ["/opt/java/bin/java","--enable-native-access=ALL-UNNAMED","-XX:+UseSerialGC","-XX:TieredStopAtLevel=1","-Xms8m","-Xmx128m","-Xss512k","-jar","/opt/boxtrace/boxtrace.jar"]' \
+  -c 'ENTRYPOINT ["/opt/java/bin/java","--enable-native-access=ALL-UNNAMED","-XX:+UseSerialGC","-XX:TieredStopAtLevel=1","-Xms8m","-Xmx128m","-XX:MinHeapFreeRatio=20","-XX:MaxHeapFreeRatio=40","-Xss512k","-jar","/opt/boxtrace/boxtrace.jar"]' \
   -c 'CMD ["agent","--metrics",":9464"]' \
   - "$tag" >/dev/null
 size=$("$engine" image inspect -f '{{.Size}}' "$tag")
