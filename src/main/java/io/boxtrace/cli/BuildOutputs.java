@@ -55,7 +55,7 @@ record BuildOutputs(PrintWriter out, Path json, Path trace, Path html) {
         if (file == null) {
             return;
         }
-        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(file))) {
+        try (var out = new java.io.BufferedOutputStream(io.boxtrace.sink.file.OutputFiles.create(file))) {
             o.to(out);
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write " + file + ": " + TraceCommand.describe(e));

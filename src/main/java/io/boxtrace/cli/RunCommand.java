@@ -136,7 +136,7 @@ public final class RunCommand implements Callable<Integer> {
         if (trace == null) {
             return;
         }
-        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(trace))) {
+        try (var out = new java.io.BufferedOutputStream(io.boxtrace.sink.file.OutputFiles.create(trace))) {
             ChromeTraceWriter.write(StartupTimeline.of(report), out);
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write " + trace + ": " + TraceCommand.describe(e));

@@ -125,4 +125,40 @@ class HostileOutputIT {
             assertThat(inVictimDir.toList()).isEmpty();
         }
     }
+
+    @Test
+    void whatAnotherUserPlantedOnThePathOrInsideACtfDirectoryIsNotWrittenThrough() throws Exception {
+        Path sticky = Files.createTempDirectory(Path.of("/tmp"), "bt-hostile-");
+        sh("chmod", "1777", sticky.toString());
+        try {
+            Path victim = Files.writeString(tmp.resolve("victim"), "precious");
+            Path victimDir = Files.createDirectory(tmp.resolve("victim-dir"));
+            // a directory link: O_NOFOLLOW on the last name alone would still write into victim-dir
+            sh("runuser", "-u", "nobody", "--", "ln", "-s", victimDir.toString(), sticky.resolve("d").toString());
+            failsInOneLine(CliIT.boxtrace("report", RECORDING, "-o", sticky.resolve("d/out.json").toString()),
+                    "symbolic link of another user's");
+            failsInOneLine(CliIT.boxtrace("trace", "-o", sticky.resolve("d/t.txt").toString(), "--", "true"), "symbolic link");
+            // a .ctf directory made by nobody, holding links named like the files a CTF trace has
+            Path ctf = sticky.resolve("y.ctf");
+            sh("runuser", "-u", "nobody", "--", "mkdir", ctf.toString());
+            for (String f : List.of("metadata", "channel0_0")) {
+                sh("runuser", "-u", "nobody", "--", "ln", "-s", victim.toString(), ctf.resolve(f).toString());
+            }
+            failsInOneLine(CliIT.boxtrace("report", RECORDING, "-o", ctf.toString()), "belongs to another user");
+            // a plain file of nobody's: root writing it would hand nobody the output (and its later contents)
+            sh("runuser", "-u", "nobody", "--", "touch", sticky.resolve("theirs.jsonl").toString());
+            failsInOneLine(CliIT.boxtrace("trace", "--json", "-o", sticky.resolve("theirs.jsonl").toString(), "--", "true"),
+                    "belongs to another user");
+            assertThat(Files.readString(victim)).isEqualTo("precious");
+            try (var inVictimDir = Files.list(victimDir)) {
+                assertThat(inVictimDir.toList()).isEmpty();
+            }
+            // a directory of root's own inside the sticky one is the operator's: written as usual
+            Path own = Files.createDirectory(sticky.resolve("mine"));
+            assertThat(CliIT.boxtrace("report", RECORDING, "-o", own.resolve("x.ctf").toString()).exit()).isZero();
+            assertThat(own.resolve("x.ctf/metadata")).isRegularFile();
+        } finally {
+            sh("rm", "-rf", sticky.toString());
+        }
+    }
 }
