@@ -151,18 +151,25 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
         }
     }
 
-    private static MetricsServer startServer(AgentMetrics m, String addr, TraceSession session, AgentOutputs outputs) {
+    /** The port of an ADDR:PORT metrics address; a usage error when it is not one (checked before anything starts). */
+    static int metricsPort(String addr) {
         int colon = addr.lastIndexOf(':');
         if (colon < 0) {
             throw BoxtraceException.usage("--metrics wants ADDR:PORT (e.g. 127.0.0.1:9464 or :9464), not '" + addr + "'");
         }
-        String host = colon == 0 ? "0.0.0.0" : addr.substring(0, colon).replaceAll("^\\[|]$", "");
         int port;
         try {
             port = Integer.parseInt(addr.substring(colon + 1));
         } catch (NumberFormatException e) {
             throw BoxtraceException.usage("--metrics: '" + addr.substring(colon + 1) + "' is not a port");
         }
+        return FlagRanges.between("--metrics port", port, 0, 65535); // 0: any free port
+    }
+
+    private static MetricsServer startServer(AgentMetrics m, String addr, TraceSession session, AgentOutputs outputs) {
+        int colon = addr.lastIndexOf(':');
+        String host = colon == 0 ? "0.0.0.0" : addr.substring(0, colon).replaceAll("^\\[|]$", "");
+        int port = metricsPort(addr);
         try {
             return MetricsServer.start(m, host, port,
                     () -> session.pipeline() != null && !session.pipeline().ended(),

@@ -51,8 +51,8 @@ public final class BuildDiffCommand implements java.util.concurrent.Callable<Int
         if (json && markdown) {
             throw BoxtraceException.usage("--json and --markdown exclude each other");
         }
-        if (failIfSlower != null && (failIfSlower < 0 || failIfSlower.isNaN())) {
-            throw BoxtraceException.usage("--fail-if-slower needs a percentage of 0 or more");
+        if (failIfSlower != null) {
+            FlagRanges.finiteAtLeast("--fail-if-slower", failIfSlower, 0);
         }
         BuildDiffReport report = BuildDiff.compare(oldFile.toString(), read(oldFile), newFile.toString(), read(newFile));
         PrintWriter out = spec.commandLine().getOut();

@@ -56,6 +56,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (client != null) {
+            FlagRanges.between("--client", client, 1, Integer.MAX_VALUE);
+        }
         if (from != null) {
             return fromRecording();
         }
