@@ -29,8 +29,8 @@ public final class OutputFiles {
     }
 
     /** Creates or truncates path for writing, refusing what another user planted on its way (see the class comment). */
-    public static OutputStream create(Path path) throws IOException {
-        return open(path, StandardOpenOption.TRUNCATE_EXISTING);
+    public static CountedOutput create(Path path) throws IOException {
+        return new CountedOutput(open(path, StandardOpenOption.TRUNCATE_EXISTING));
     }
 
     /** Opens path for appending (created if absent), with the same refusals as {@link #create}. */
