@@ -89,7 +89,7 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        AgentSettings s = AgentSettings.resolve(this, config == null ? AgentConfig.empty() : AgentConfig.load(config),
+        AgentSettings s = AgentSettings.resolve(this, config == null ? AgentConfig.empty() : AgentConfig.load(config, spec.commandLine().getErr()),
                 spec.commandLine().getParseResult().hasMatchedOption("--source"));
         if (s.metrics() == null && s.otlpEndpoint() == null && s.output() == null) {
             throw BoxtraceException.usage("nothing to feed: give --metrics, --otlp-endpoint or --output (or a --config)");

@@ -30,13 +30,13 @@ record AgentConfig(Map<String, Object> values) {
         return new AgentConfig(Map.of());
     }
 
-    static AgentConfig load(Path file) {
+    static AgentConfig load(Path file, java.io.PrintWriter err) {
         try {
-            if (Files.size(file) > MAX_BYTES) {
-                throw BoxtraceException.usage("config " + file + " is larger than " + MAX_BYTES + " bytes");
-            }
-            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(InputFiles.readCapped(file, (int) MAX_BYTES, err,
+                    "boxtrace agent"));
             return parse(root, file.toString());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw BoxtraceException.usage("cannot read config " + file + ": " + InputFiles.problem(e));
         } catch (IOException e) {
             throw BoxtraceException.usage("cannot read config " + file + ": " + firstLine(e.getMessage()));
         }

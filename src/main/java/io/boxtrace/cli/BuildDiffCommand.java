@@ -75,9 +75,16 @@ public final class BuildDiffCommand implements java.util.concurrent.Callable<Int
         return ExitCode.OK.code();
     }
 
-    private static ProfileDocument read(Path file) {
+    /** A build profile is a few MiB even for a large build. */
+    static final int MAX_PROFILE_BYTES = 32 << 20;
+
+    private ProfileDocument read(Path file) {
         try {
-            return ProfileDocument.read(file);
+            return ProfileDocument.parse(InputFiles.readCapped(file, MAX_PROFILE_BYTES, spec.commandLine().getErr(),
+                    "boxtrace build diff"), file.toString());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw BoxtraceException.runtime(io.boxtrace.render.Escape.text(file.toString()) + ": not JSON ("
+                    + InputFiles.problem(e) + ")");
         } catch (IllegalArgumentException e) {
             throw BoxtraceException.runtime(e.getMessage());
         } catch (IOException e) {

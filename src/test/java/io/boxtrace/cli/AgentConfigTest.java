@@ -21,7 +21,7 @@ class AgentConfigTest {
         AgentCommand cmd = new AgentCommand();
         CommandLine cl = new CommandLine(cmd);
         CommandLine.ParseResult pr = cl.parseArgs(flags);
-        return AgentSettings.resolve(cmd, AgentConfig.load(f), pr.hasMatchedOption("--source"));
+        return AgentSettings.resolve(cmd, AgentConfig.load(f, new java.io.PrintWriter(new java.io.StringWriter())), pr.hasMatchedOption("--source"));
     }
 
     @Test

@@ -169,4 +169,30 @@ class HostileRecordingTest {
                 tmp.resolve("o.json").toString()), 1,
                 "a broken summary line (lost is not a whole number");
     }
+
+    @Test
+    void buildProfilesAndTheAgentConfigAreReadWithTheSameCapsAndWords() throws Exception {
+        // /dev/zero has size 0: only a cap on what is read stops it; Jackson's own limits are said in boxtrace's words
+        oneLine(boxtrace("build", "diff", "/dev/zero", "/dev/zero"), 1, "/dev/zero: larger than 32 MiB");
+        oneLine(boxtrace("agent", "--config", "/dev/zero"), 2, "/dev/zero: larger than 1 MiB");
+        Path deep = Files.writeString(tmp.resolve("deep.json"), "[".repeat(5_000) + "]".repeat(5_000));
+        oneLine(boxtrace("build", "diff", deep.toString(), deep.toString()), 1, "deep.json: not JSON (beyond boxtrace's limits");
+        Path deepYaml = Files.writeString(tmp.resolve("deep.yaml"), "a: " + "[".repeat(5_000) + "]".repeat(5_000) + "\n");
+        oneLine(boxtrace("agent", "--config", deepYaml.toString()), 2, "deep.yaml: beyond boxtrace's limits");
+        // a named pipe (a config from <(...)) is waited for, and said so
+        Path fifo = tmp.resolve("config-pipe");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        StringWriter err = new StringWriter();
+        Thread reader = Thread.ofPlatform().daemon(true).start(() -> Main.execute(new String[] {"build", "diff",
+                fifo.toString(), fifo.toString()}, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true)));
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (!err.toString().contains("waiting") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(err.toString()).contains("config-pipe is a named pipe: waiting for a writer");
+        Files.writeString(fifo, "{}"); // a writer comes: the read ends, and a one-line error follows
+        reader.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(reader.isAlive()).isFalse();
+        assertThat(err.toString()).contains("not a build profile");
+    }
 }
