@@ -127,9 +127,8 @@ public final class RunCommand implements Callable<Integer> {
             return;
         }
         try {
-            try (var w = io.boxtrace.sink.file.OutputFiles.create(file)) {
-                w.write((content + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
+            io.boxtrace.sink.file.OutputFiles.writeWhole(file,
+                    w -> w.write((content + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write " + file + ": " + TraceCommand.describe(e));
         }
@@ -139,8 +138,8 @@ public final class RunCommand implements Callable<Integer> {
         if (trace == null) {
             return;
         }
-        try (var out = new java.io.BufferedOutputStream(io.boxtrace.sink.file.OutputFiles.create(trace))) {
-            ChromeTraceWriter.write(StartupTimeline.of(report), out);
+        try {
+            io.boxtrace.sink.file.OutputFiles.writeWhole(trace, out -> ChromeTraceWriter.write(StartupTimeline.of(report), out));
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write " + trace + ": " + TraceCommand.describe(e));
         }

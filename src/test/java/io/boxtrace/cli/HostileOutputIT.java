@@ -88,6 +88,25 @@ class HostileOutputIT {
                 assertThat(left.toList()).as(name).isEmpty();
             }
         }
+        // build's and run's own outputs: a cut profile, page or trace is removed too (they were left behind)
+        Path analyses = Path.of("src/test/resources/recordings/analyses").toAbsolutePath();
+        Path filler = Files.writeString(disk.resolve("filler"), "x"); // takes the one page: a build profile is smaller than a page
+        for (String flag : List.of("--json", "--html", "--trace")) {
+            CliIT.Result r = CliIT.boxtrace("build", "--from", analyses.resolve("build-classic.jsonl.gz").toString(), flag,
+                    disk.resolve("b.out").toString());
+            failsInOneLine(r, "cannot write " + disk.resolve("b.out"));
+            try (var left = Files.list(disk)) {
+                assertThat(left.toList()).as("build " + flag).containsExactly(filler);
+            }
+        }
+        for (String flag : List.of("--json", "--trace")) {
+            CliIT.Result r = CliIT.boxtrace("run", "--from", analyses.resolve("podman-run.jsonl.gz").toString(), flag,
+                    disk.resolve("r.out").toString());
+            failsInOneLine(r, "cannot write " + disk.resolve("r.out"));
+            try (var left = Files.list(disk)) {
+                assertThat(left.toList()).as("run " + flag).containsExactly(filler);
+            }
+        }
         Path file = Files.writeString(tmp.resolve("existing.ctf"), "x");
         failsInOneLine(CliIT.boxtrace("report", RECORDING, "-o", file.toString()), "exists and is not a directory");
     }

@@ -33,6 +33,34 @@ public final class OutputFiles {
         return new CountedOutput(open(path, StandardOpenOption.TRUNCATE_EXISTING));
     }
 
+    /** What writes one whole document into an output. */
+    public interface Body {
+        void to(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes one whole document (a JSON report, a page, a trace) to path. When a write or the close
+     * fails (a full disk) the cut file is removed rather than left to pass for a report; a device
+     * ({@code /dev/stdout}, {@code /dev/full}) is never removed.
+     */
+    public static void writeWhole(Path path, Body body) throws IOException {
+        OutputStream out = new java.io.BufferedOutputStream(create(path), 1 << 16);
+        try {
+            body.to(out);
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            try {
+                out.close();
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
+            if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+                Files.deleteIfExists(path);
+            }
+            throw e;
+        }
+    }
+
     /** Opens path for appending (created if absent), with the same refusals as {@link #create}. */
     public static OutputStream append(Path path) throws IOException {
         return open(path, StandardOpenOption.APPEND);
