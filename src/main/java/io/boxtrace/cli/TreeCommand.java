@@ -81,7 +81,17 @@ public final class TreeCommand implements Callable<Integer> {
             ProcessTable table = c.table();
             ContainerRegistry registry = c.containers();
             Pipeline.preload(c.state(), c.enrichers(), c.snapshot());
-            out.print(render(table.live(), registry::containerOf, c.users()::name, c.clock(), Style.forStdout()));
+            String text;
+            try {
+                text = render(table.live(), registry::containerOf, c.users()::name, c.clock(), Style.forStdout());
+            } catch (BoxtraceException e) {
+                // a name asked for while the daemon that knows names is silent: say that, not only "no match"
+                throw c.namesPending().filter(why -> !containers.isEmpty())
+                        .map(why -> BoxtraceException.runtime(e.getMessage() + " (" + io.boxtrace.render.Escape.text(why)
+                                + "; an id prefix still matches)"))
+                        .orElse(e);
+            }
+            out.print(text);
             out.flush();
             return ExitCode.OK.code();
         }

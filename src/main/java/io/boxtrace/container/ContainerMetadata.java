@@ -223,6 +223,17 @@ public final class ContainerMetadata implements AutoCloseable {
         }
     }
 
+    /**
+     * Why some containers may have no name yet: Docker has not answered (still asked, slow, or not
+     * answering), else empty. A look-up by name that finds nothing then says so instead of "no such container".
+     */
+    public Optional<String> namesPending() {
+        if (docker != null && (dockerDown || slow || !inFlight.isEmpty())) {
+            return Optional.of("Docker at " + docker.socket() + " has not answered, so its containers are known by id only");
+        }
+        return Optional.empty();
+    }
+
     /** Containers held in the two caches of daemon answers (for tests and BOXTRACE_DEBUG_SIZES). */
     int cachedContainers() {
         return fromEvents.size() + inspected.size();

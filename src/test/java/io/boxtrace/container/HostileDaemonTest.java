@@ -237,4 +237,17 @@ class HostileDaemonTest {
             meta.close();
         }
     }
+
+    @Test
+    void aSilentDaemonIsNamedAsTheReasonNamesAreMissing() throws Exception {
+        ContainerMetadata meta = new ContainerMetadata(new DockerClient(serve(SILENT), 1_000),
+                new PodmanStore(dir.resolve("none.json")), w -> { });
+        try {
+            assertThat(meta.namesPending()).isEmpty();
+            assertThat(meta.lookup(new CgroupRef("docker", "c".repeat(64), null, null, null))).isEmpty();
+            assertThat(meta.namesPending()).get().asString().contains("has not answered").contains("known by id only");
+        } finally {
+            meta.close();
+        }
+    }
 }
