@@ -38,8 +38,15 @@ public final class ProcReader {
 
     /** The NUL-separated argument vector; empty list for kernel threads and zombies. */
     public Optional<List<String>> cmdline(int pid) {
-        return readBytes(dir(pid).resolve("cmdline")).map(ProcReader::splitNul);
+        return readBytes(dir(pid).resolve("cmdline"), MAX_CMDLINE_BYTES).map(ProcReader::splitNul);
     }
+
+    /**
+     * Most bytes of a command line read from /proc, as many as the kernel-side sources capture at most
+     * (16383, README "Sources"): a process chooses its argv (up to 6 MiB with a large stack limit), and
+     * forty such processes in a container made {@code tree} run out of memory.
+     */
+    public static final int MAX_CMDLINE_BYTES = 16_384;
 
     /** The executable's path (the target of /proc/PID/exe), without a {@code " (deleted)"} suffix. */
     public Optional<String> exe(int pid) {
@@ -127,8 +134,13 @@ public final class ProcReader {
     }
 
     private static Optional<byte[]> readBytes(Path p) {
-        try {
-            return Optional.of(Files.readAllBytes(p));
+        return readBytes(p, Integer.MAX_VALUE);
+    }
+
+    /** At most max bytes of p (a /proc file the traced process controls, read no further). */
+    private static Optional<byte[]> readBytes(Path p, int max) {
+        try (java.io.InputStream in = Files.newInputStream(p)) {
+            return Optional.of(in.readNBytes(max));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | SecurityException e) {
