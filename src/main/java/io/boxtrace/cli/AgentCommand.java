@@ -102,6 +102,7 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
             if (s.metrics() != null) {
                 AgentMetrics m = new AgentMetrics(s.kubernetesLabels());
                 m.heals(() -> session.pipeline() == null ? 0 : session.pipeline().stats().heals());
+                m.outputErrors(() -> session.pipeline() == null ? 0 : session.pipeline().stats().sinkErrors());
                 MetricsSink sink = new MetricsSink(m, () -> session.components().table().stats().live(),
                         () -> session.components().containers().live(), s.execSeries());
                 session.sink(sink);
@@ -123,7 +124,9 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
                     outputs.metrics.otlpDropped(export::dropped);
                 }
             }
+            session.warnOnFirstWriteError();
             if (s.output() != null) {
+                session.output(s.output().toString(), () -> -1);
                 RotatingLineWriter w = openRotating(s);
                 session.sink(new JsonLinesSink(w, new EventJson(session.clock()), true));
             }
@@ -173,7 +176,8 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
         try {
             return MetricsServer.start(m, host, port,
                     () -> session.pipeline() != null && !session.pipeline().ended(),
-                    () -> outputs.ready && session.pipeline() != null && !session.pipeline().ended());
+                    () -> outputs.ready && session.pipeline() != null && !session.pipeline().ended()
+                            && session.pipeline().stats().sinkErrors() == 0); // an output that fails is not ready
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot serve metrics on " + addr + ": " + e.getMessage());
         }

@@ -81,6 +81,14 @@ public final class TraceSession implements AutoCloseable {
         return components;
     }
 
+    private boolean warnOnFirstWriteError;
+
+    /** For runs that last (the agent): say at the first failed write, not only when the run ends. */
+    public TraceSession warnOnFirstWriteError() {
+        warnOnFirstWriteError = true;
+        return this;
+    }
+
     /** Names the command's main output, so that a failed write says which, and how much of it was written. */
     public TraceSession output(String name, java.util.function.LongSupplier bytesWritten) {
         outputName = name;
@@ -124,6 +132,13 @@ public final class TraceSession implements AutoCloseable {
         List<Enricher> enrichers = components.enrichers();
         pipeline = new Pipeline(source, components.state(), enrichers, all, sinks);
         pipeline.observe(observer);
+        if (warnOnFirstWriteError) {
+            pipeline.onFirstSinkError(ex -> {
+                err.println(command + ": cannot write " + outputName + ": " + Escape.text(String.valueOf(ex.getMessage()))
+                        + "; events go on being traced and counted, but the output is incomplete from here");
+                err.flush();
+            });
+        }
         pipeline.reconcileAfterStart();
         try {
             // The snapshot is taken while the source already runs would be better for completeness;
