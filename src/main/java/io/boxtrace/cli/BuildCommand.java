@@ -1,6 +1,8 @@
 package io.boxtrace.cli;
 
+import io.boxtrace.analysis.build.BuildArgs;
 import io.boxtrace.analysis.build.BuildOutputParser;
+import io.boxtrace.analysis.build.DockerfileStages;
 import io.boxtrace.analysis.build.BuildProfile;
 import io.boxtrace.analysis.build.BuildProfileAnalysis;
 import io.boxtrace.analysis.build.BuildProfileAssembler;
@@ -93,7 +95,7 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
         }
         CommandRunner.checkRunnable(command);
         BuildOutputParser parser = BuildOutputParser.detecting();
-        BuildProfileAnalysis analysis = new BuildProfileAnalysis(new RootLayer(Path.of("/proc"))::of);
+        BuildProfileAnalysis analysis = new BuildProfileAnalysis(new RootLayer(Path.of("/proc"))::read);
         try (TraceSession session = TraceSession.open("boxtrace build", sourceOptions, err)) {
             session.sink(analysis);
             CountDownLatch clientExit = new CountDownLatch(1);
@@ -120,9 +122,14 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
             await(clientExit);
             session.reportSummary(session.stop());
             parser.finish(endNs);
+            io.boxtrace.analysis.build.StepNaming naming = naming(command, System.getProperty("user.dir"), null);
+            DockerfileStages stages = parser.builder() != io.boxtrace.analysis.build.Builder.BUILDKIT
+                    ? DockerfileStages.NONE
+                    : DockerfileStages.of(naming.dockerfile(), BuildArgs.of(command, System.getenv()),
+                            memo(BuildCommand::imageLayerList));
             BuildProfile profile = BuildProfileAssembler.assemble(parser.builder(), parser.steps(), analysis, command,
                     session.clock().toInstant(startNs), startNs, endNs, status, imageLayers(parser.imageId()),
-                    naming(command, System.getProperty("user.dir"), null))
+                    naming, stages)
                     .withPressure(pressureOf(session));
             outputs.report(profile);
             return status;
@@ -151,6 +158,28 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
                     .map(d -> RootLayer.imageLayers(d[0], d[1])).orElse(java.util.Set.of());
         } catch (RuntimeUnavailableException e) {
             return java.util.Set.of(); // steps fall back to timing, as without the image
+        }
+    }
+
+    /** One daemon question per image reference, however many stages start from it. */
+    private static <T> java.util.function.Function<String, T> memo(java.util.function.Function<String, T> f) {
+        java.util.Map<String, T> seen = new java.util.HashMap<>();
+        return ref -> seen.computeIfAbsent(ref, f);
+    }
+
+    /**
+     * The layer directories of a stage's base image (its FROM reference), newest first, asked of
+     * Docker; empty when unknown or when the reference is not a plain one.
+     */
+    private static java.util.Optional<List<String>> imageLayerList(String ref) {
+        if (!ref.matches("[A-Za-z0-9][A-Za-z0-9._/:@-]{0,255}")) {
+            return java.util.Optional.empty(); // not asked of the daemon: it is the Dockerfile's text
+        }
+        try {
+            return new DockerClient(DockerClient.defaultSocket()).imageGraphDirs(ref)
+                    .map(d -> RootLayer.imageLayerList(d[0], d[1]));
+        } catch (RuntimeUnavailableException e) {
+            return java.util.Optional.empty(); // the base is then not compared
         }
     }
 

@@ -122,12 +122,7 @@ public enum ContainerRuntime {
         if (name == null) {
             return false;
         }
-        for (ContainerRuntime r : values()) {
-            if (r.scaffolding.contains(name)) {
-                return true;
-            }
-        }
-        return name.startsWith("containerd-shim");
+        return Names.SCAFFOLDING.contains(name) || name.startsWith("containerd-shim");
     }
 
     /** True for an engine that serves many containers (dockerd, containerd, podman, …): no one container's scaffolding. */
@@ -135,15 +130,7 @@ public enum ContainerRuntime {
         if (comm == null) {
             return false;
         }
-        if (comm.equals("systemd")) {
-            return true;
-        }
-        for (ContainerRuntime r : values()) {
-            if (r.daemons.contains(comm)) {
-                return true;
-            }
-        }
-        return false;
+        return comm.equals("systemd") || Names.DAEMONS.contains(comm);
     }
 
     /** The runtime whose client the program is (docker, podman, ctr, runc, …), if any. */
@@ -188,5 +175,22 @@ public enum ContainerRuntime {
     /** The program's base name: "docker" for /usr/bin/docker. */
     public static String baseName(String path) {
         return path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Every runtime's names in one set: asked at each exec and exit, where walking the runtimes and
+     * their sets (values() copies its array per call) showed in the storm's profile.
+     */
+    private static final class Names {
+        static final Set<String> SCAFFOLDING = union(r -> r.scaffolding);
+        static final Set<String> DAEMONS = union(r -> r.daemons);
+
+        private static Set<String> union(java.util.function.Function<ContainerRuntime, Set<String>> part) {
+            java.util.HashSet<String> all = new java.util.HashSet<>();
+            for (ContainerRuntime r : values()) {
+                all.addAll(part.apply(r));
+            }
+            return Set.copyOf(all);
+        }
     }
 }

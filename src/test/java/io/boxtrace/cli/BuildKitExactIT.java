@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * BuildKit steps tied to their executors by a fact, not by timing: the executor's root snapshot is
- * a layer of the image its build wrote (docs/build.md). Real dockerd 20.10 BuildKit through
- * {@code /usr/bin/docker} with DOCKER_BUILDKIT=1, every case repeated three times.
+ * BuildKit steps tied to their executors by facts, not by timing: the executor's root snapshot is a
+ * layer of the image its build wrote, its overlay chain, its environment (docs/build.md). Real
+ * dockerd 20.10 BuildKit through {@code /usr/bin/docker} with DOCKER_BUILDKIT=1, every case repeated
+ * three times.
  */
 class BuildKitExactIT {
 
@@ -38,12 +39,16 @@ class BuildKitExactIT {
         }
     }
 
-    private Process build(Path context, String image, Path json) throws Exception {
+    private Process build(Path context, String image, Path json, String... buildArgs) throws Exception {
         images.add(image);
-        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-jar", Path.of("target/boxtrace.jar").toAbsolutePath().toString(),
-                "build", "--json", json.toString(), "--", "/usr/bin/docker", "build", "--no-cache", "--progress=plain",
-                "-t", image, context.toString());
+                "build", "--json", json.toString(), "--", "/usr/bin/docker", "build", "--no-cache", "--progress=plain"));
+        for (String a : buildArgs) {
+            cmd.addAll(List.of("--build-arg", a));
+        }
+        cmd.addAll(List.of("-t", image, context.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("DOCKER_BUILDKIT", "1");
         return pb.redirectErrorStream(true).redirectOutput(Files.createTempFile(tmp, "build", ".log").toFile()).start();
     }
@@ -122,6 +127,110 @@ class BuildKitExactIT {
             assertThat(firstArgs(sb)).contains(tag + "-b");
             assertThat(Set.of(sa.get("container").asText(), sb.get("container").asText(), last.get("container").asText()))
                     .hasSize(3);
+        }
+    }
+
+    /**
+     * Parallel stages a and b run identical RUN lines told apart only by their ENV and the build's
+     * --build-arg; stages c and d run an identical second RUN with the same environment, told apart
+     * only by the RUN each builds on; the final stage copies from all four (the issue's case). Each
+     * executor's commands show which one it was: {@code sleep 0.<stage><build>}.
+     */
+    private static final String STAGES = """
+            FROM boxtrace-test/busybox:latest AS a
+            ARG BUILD
+            ENV STAGE=1
+            RUN sleep 0.5 && sleep 0.$STAGE$BUILD && echo $STAGE$BUILD > /out
+            RUN sleep 0.2 && sleep 0.3$STAGE$BUILD && cat /out
+            FROM boxtrace-test/busybox:latest AS b
+            ARG BUILD
+            ENV STAGE=2
+            RUN sleep 0.5 && sleep 0.$STAGE$BUILD && echo $STAGE$BUILD > /out
+            RUN sleep 0.2 && sleep 0.3$STAGE$BUILD && cat /out
+            FROM boxtrace-test/busybox:latest AS c
+            ARG BUILD
+            RUN echo 0.31$BUILD > /id && sleep 0.4
+            RUN sleep 0.3 && sleep $(cat /id) && true
+            FROM boxtrace-test/busybox:latest AS d
+            ARG BUILD
+            RUN echo 0.32$BUILD > /id && sleep 0.4
+            RUN sleep 0.3 && sleep $(cat /id) && true
+            FROM boxtrace-test/busybox:latest
+            COPY --from=a /out /a
+            COPY --from=b /out /b
+            COPY --from=c /id /c
+            COPY --from=d /id /d
+            RUN cat /a /b /c /d && sleep 0.3
+            """;
+
+    private static JsonNode stepAt(JsonNode profile, String position) {
+        for (JsonNode s : profile.get("steps")) {
+            if (s.get("position").asText().equals(position)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no step " + position + " in " + profile);
+    }
+
+    /** Every argv in a step's command tree. */
+    private static List<String> argvs(JsonNode step) {
+        List<String> out = new ArrayList<>();
+        List<JsonNode> todo = new ArrayList<>();
+        step.get("processes").forEach(todo::add);
+        while (!todo.isEmpty()) {
+            JsonNode n = todo.removeLast();
+            out.add(n.get("args").toString());
+            n.get("children").forEach(todo::add);
+        }
+        return out;
+    }
+
+    @Test
+    void concurrentMultiStageBuildsWithIdenticalStageRunLinesGiveEveryStepItsOwnExecutor() throws Exception {
+        Set<String> byFacts = Set.of("image_layer", "layer_chain", "environment");
+        for (int rep = 0; rep < 3; rep++) {
+            Path ctx = context("st" + rep, STAGES);
+            Path j1 = tmp.resolve("st" + rep + "-1.json");
+            Path j2 = tmp.resolve("st" + rep + "-2.json");
+            Process p1 = build(ctx, tag + "-st1", j1, "BUILD=1");
+            Process p2 = build(ctx, tag + "-st2", j2, "BUILD=2");
+            List<JsonNode> profiles = List.of(finish(p1, j1), finish(p2, j2));
+            Set<String> executors = new HashSet<>();
+            int runs = 0;
+            for (int build = 1; build <= 2; build++) {
+                JsonNode prof = profiles.get(build - 1);
+                String what = "rep " + rep + " build " + build + ": " + prof;
+                for (int stage = 1; stage <= 2; stage++) {
+                    String name = stage == 1 ? "a" : "b";
+                    JsonNode first = stepAt(prof, name + " 2/3");
+                    JsonNode second = stepAt(prof, name + " 3/3");
+                    assertThat(argvs(first)).as(what).contains("[\"sleep\",\"0." + stage + build + "\"]");
+                    assertThat(argvs(second)).as(what).contains("[\"sleep\",\"0.3" + stage + build + "\"]");
+                    assertThat(first.get("attribution").asText()).as(what).isIn(byFacts);
+                    assertThat(second.get("attribution").asText()).as(what).isIn(byFacts);
+                }
+                for (String name : List.of("c", "d")) {
+                    JsonNode first = stepAt(prof, name + " 2/3");
+                    JsonNode second = stepAt(prof, name + " 3/3");
+                    String id = "0.3" + (name.equals("c") ? 1 : 2) + build;
+                    assertThat(firstArgs(first)).as(what).contains("echo 0.3" + (name.equals("c") ? 1 : 2) + "$BUILD");
+                    assertThat(argvs(second)).as(what).contains("[\"sleep\",\"" + id + "\"]");
+                    assertThat(first.get("attribution").asText()).as(what).isIn(byFacts);
+                    assertThat(second.get("attribution").asText()).as(what).isIn(byFacts);
+                }
+                JsonNode last = stepAt(prof, "stage-4 6/6");
+                assertThat(last.get("attribution").asText()).as(what).isEqualTo("image_layer");
+                assertThat(argvs(last)).as(what).contains("[\"cat\",\"/a\",\"/b\",\"/c\",\"/d\"]");
+                for (JsonNode s : prof.get("steps")) {
+                    if (s.get("instruction").asText().startsWith("RUN ")) {
+                        executors.add(s.get("container").asText());
+                        runs++;
+                    }
+                }
+                assertThat(prof.get("notices").toString()).as(what).doesNotContain("agree on every fact");
+            }
+            assertThat(runs).isEqualTo(18);
+            assertThat(executors).as("each RUN of each build its own executor").hasSize(18);
         }
     }
 }

@@ -48,16 +48,16 @@ public final class BuildProfileAnalysis implements Sink {
             return size() > 256;
         }
     };
-    /** pid → the overlay upper directory of its root mount (BuildKit executors), or empty. */
-    private final java.util.function.IntFunction<java.util.Optional<String>> rootUpperDir;
+    /** pid → the overlay layers of its root mount and its environment (BuildKit executors), or empty. */
+    private final java.util.function.IntFunction<java.util.Optional<RootLayer.ExecutorRoot>> executorRoot;
 
     public BuildProfileAnalysis() {
         this(pid -> java.util.Optional.empty());
     }
 
-    /** @param rootUpperDir reads a live process's root overlay upper directory (RootLayer.of) */
-    public BuildProfileAnalysis(java.util.function.IntFunction<java.util.Optional<String>> rootUpperDir) {
-        this.rootUpperDir = rootUpperDir;
+    /** @param executorRoot reads a live process's root overlay layers and environment (RootLayer.read) */
+    public BuildProfileAnalysis(java.util.function.IntFunction<java.util.Optional<RootLayer.ExecutorRoot>> executorRoot) {
+        this.executorRoot = executorRoot;
     }
 
     /** Written by the command's thread right after starting the client, read on the pipeline thread. */
@@ -150,8 +150,13 @@ public final class BuildProfileAnalysis implements Sink {
         if (own != null && own.rootUpperDir == null && io.boxtrace.container.ContainerRuntime.of(own.runtime)
                 == io.boxtrace.container.ContainerRuntime.BUILDKIT) {
             // Read at every exec until found: runc's own init execs before pivot_root, when the root
-            // is still the host's; the step's command execs on the executor's overlay.
-            own.rootUpperDir = rootUpperDir.apply(p.pid()).orElse(null);
+            // is still the host's (and its environment runc's); the step's command execs on the executor's
+            // overlay with the step's environment.
+            executorRoot.apply(p.pid()).ifPresent(r -> {
+                own.rootUpperDir = r.upperDir();
+                own.rootLowerDirs = r.lowerDirs();
+                own.env = r.env();
+            });
         }
         List<String> args = e.args().isEmpty() && e.detail() != ExecEvent.ArgvSource.GONE ? p.args() : e.args();
         String comm = e.task().comm() != null ? e.task().comm() : p.comm();

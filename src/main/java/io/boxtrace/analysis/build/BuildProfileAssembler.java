@@ -18,9 +18,9 @@ import java.util.Set;
  * <li>classic: the step's {@code Running in <id>} is the container id, which is its cgroup: exact;</li>
  * <li>podman: only containers whose processes descend from our podman process, in step order: exact
  *     for Buildah's one-step-at-a-time execution;</li>
- * <li>BuildKit: the executor id is random and never printed, so the container must have run inside
- *     the step's window (announcement − slack … done + slack); among several candidates, the one whose
- *     command is the step's RUN argv, then the closest start. Exact for one build at a time.</li>
+ * <li>BuildKit: the executor id is random and never printed; it is tied by facts it carries (its
+ *     snapshot in the build's image, its overlay chain, its environment), else by the step's window
+ *     ({@link BuildKitTies}).</li>
  * </ul>
  * Stateless; call after the pipeline stopped.
  */
@@ -60,6 +60,18 @@ public final class BuildProfileAssembler {
     public static BuildProfile assemble(Builder builder, List<BuildStep> steps, BuildProfileAnalysis analysis,
                                         List<String> command, Instant startedAt, long startNs, long endNs, int exitCode,
                                         Set<String> imageLayers, StepNaming naming) {
+        return assemble(builder, steps, analysis, command, startedAt, startNs, endNs, exitCode, imageLayers, naming,
+                DockerfileStages.NONE);
+    }
+
+    /**
+     * @param stages BuildKit: what the Dockerfile, the client's build arguments and the base images say
+     *               about each RUN's executor (environment, overlay chain); {@link DockerfileStages#NONE}
+     *               when unknown
+     */
+    public static BuildProfile assemble(Builder builder, List<BuildStep> steps, BuildProfileAnalysis analysis,
+                                        List<String> command, Instant startedAt, long startNs, long endNs, int exitCode,
+                                        Set<String> imageLayers, StepNaming naming, DockerfileStages stages) {
         // Only containers made during the build can be its steps: a service container running its
         // loop all along (its processes forked by its own) never is, whatever it runs meanwhile.
         List<ContainerActivity> all = analysis.containers().stream()
@@ -76,11 +88,13 @@ public final class BuildProfileAssembler {
                 out.add(profile(s.step(), s.container(), s.attribution()));
             }
         } else {
+            java.util.Map<BuildStep, BuildKitTies.Tie> buildKit = builder == Builder.BUILDKIT
+                    ? BuildKitTies.tie(steps, all, imageLayers, stages) : java.util.Map.of();
             for (BuildStep s : steps) {
                 Choice choice = s.cached() ? Choice.NONE : switch (builder) {
                     case CLASSIC -> Choice.of(byContainerId(s, all), Attribution.CONTAINER_ID);
                     case PODMAN -> Choice.of(nextOwn(s, all, used), Attribution.PROCESS_TREE);
-                    case BUILDKIT -> byImageLayer(s, all, used, imageLayers);
+                    case BUILDKIT -> new Choice(buildKit.get(s).container(), buildKit.get(s).attribution());
                     case UNKNOWN -> Choice.NONE;
                 };
                 if (choice.container() != null) {
@@ -88,7 +102,8 @@ public final class BuildProfileAssembler {
                 }
                 if (choice.attribution() == Attribution.AMBIGUOUS) {
                     notices.add("step " + s.position() + " (" + s.instruction() + "): several BuildKit executors ran the same "
-                            + "command at the same time (another build?); its commands are left out rather than guessed");
+                            + "command at the same time (another build?) and agree on every fact boxtrace has of the step "
+                            + "(RUN line, environment, layer chain); its commands are left out rather than guessed");
                 }
                 out.add(profile(s, choice.container(), choice.attribution()));
             }
@@ -150,57 +165,8 @@ public final class BuildProfileAssembler {
         }
     }
 
-    /**
-     * BuildKit, exact: the executors whose root snapshot is a layer of this build's own image and
-     * which ran the step's argv; among several (the same RUN line twice in one build), the closest in
-     * time. Steps whose snapshot is not in the image (earlier stages of a multi-stage build, a failed
-     * build, an executor gone before its mounts could be read) fall back to the window.
-     */
-    private static Choice byImageLayer(BuildStep s, List<ContainerActivity> all, Set<ContainerActivity> used,
-                                       Set<String> imageLayers) {
-        if (!s.isRun() || imageLayers.isEmpty()) {
-            return byWindow(s, all, used);
-        }
-        List<String> argv = s.runArgv();
-        List<ContainerActivity> own = all.stream().filter(c -> !used.contains(c) && !c.processes.isEmpty()
-                && ContainerRuntime.of(c.runtime) == ContainerRuntime.BUILDKIT && c.rootUpperDir != null
-                && imageLayers.contains(c.rootUpperDir) && c.firstArgs().equals(argv)).toList();
-        if (own.isEmpty()) {
-            // No executor of this image ran exactly the step's argv (the first exec seen may be runc's own
-            // re-exec, or the argv was lost): fall back to the window and RUN line over every executor not
-            // yet given to a step, this image's included, as before image layers were known.
-            return byWindow(s, all, used);
-        }
-        ContainerActivity best = own.stream().min(Comparator.comparingLong(c -> distance(s, c))).orElseThrow();
-        return new Choice(best, Attribution.IMAGE_LAYER);
-    }
-
-    /**
-     * BuildKit: the executors that ran inside the step's window; with several, those running the
-     * step's own argv; with several of those, the one whose start and end are closest to what the
-     * builder reported. When two are about as close (two builds running the same command at the
-     * same moment), the step is left ambiguous rather than given another build's processes.
-     */
-    private static Choice byWindow(BuildStep s, List<ContainerActivity> all, Set<ContainerActivity> used) {
-        if (!s.isRun()) {
-            return Choice.NONE;
-        }
-        List<ContainerActivity> fit = candidates(s, all, used).stream().filter(c -> ContainerRuntime.of(c.runtime) == ContainerRuntime.BUILDKIT).toList();
-        if (fit.size() <= 1) {
-            return Choice.of(fit.isEmpty() ? null : fit.getFirst(), Attribution.TIMING);
-        }
-        List<String> argv = s.runArgv();
-        List<ContainerActivity> same = fit.stream().filter(c -> c.firstArgs().equals(argv)).toList();
-        List<ContainerActivity> pick = new ArrayList<>(same.isEmpty() ? fit : same);
-        pick.sort(Comparator.comparingLong(c -> distance(s, c)));
-        if (pick.size() > 1 && distance(s, pick.get(1)) - distance(s, pick.get(0)) < AMBIGUITY_NS) {
-            return new Choice(null, Attribution.AMBIGUOUS);
-        }
-        return new Choice(pick.getFirst(), Attribution.TIMING_AND_COMMAND);
-    }
-
     /** How far a container's lifetime is from the step's: start against done − duration, end against done. */
-    private static long distance(BuildStep s, ContainerActivity c) {
+    static long distance(BuildStep s, ContainerActivity c) {
         long d = Math.abs(c.firstStartNs() - expectedStart(s));
         if (s.endNs() != 0 && c.lastExitNs() != 0) {
             d += Math.abs(s.endNs() - c.lastExitNs());
@@ -209,7 +175,7 @@ public final class BuildProfileAssembler {
     }
 
     /** Unused containers whose first process started inside the step's window. */
-    private static List<ContainerActivity> candidates(BuildStep s, List<ContainerActivity> all, Set<ContainerActivity> used) {
+    static List<ContainerActivity> candidates(BuildStep s, List<ContainerActivity> all, Set<ContainerActivity> used) {
         long from = Math.min(s.startNs(), expectedStart(s)) - WINDOW_SLACK_NS;
         long to = s.endNs() == 0 ? Long.MAX_VALUE : s.endNs() + WINDOW_SLACK_NS;
         return all.stream().filter(c -> !used.contains(c) && !c.processes.isEmpty())

@@ -24,6 +24,10 @@ final class ContainerActivity {
      * directory name under the graph driver), read from the first process's mountinfo; null if unknown.
      */
     String rootUpperDir;
+    /** BuildKit: the layer directories below the executor's root, newest first (its parents' snapshots); null if unknown. */
+    List<String> rootLowerDirs;
+    /** BuildKit: the environment of the executor's first program at its exec; null if unknown. */
+    java.util.Map<String, String> env;
     /**
      * True when the container had processes before the analysis first saw it: its first sighting was
      * a process already running (snapshot) or a fork by one of its processes the analysis never saw
@@ -69,6 +73,16 @@ final class ContainerActivity {
         return processes.stream().filter(p -> !p.images.isEmpty())
                 .min(java.util.Comparator.comparingLong(p -> p.images.getFirst().timeNs()))
                 .map(p -> p.images.getFirst().args()).orElse(List.of());
+    }
+
+    /**
+     * True when the first program's argv was read in the kernel at its exec: then it is what ran. An
+     * argv read from /proc after the event (proc connector) may be a later program's.
+     */
+    boolean firstArgsExact() {
+        return processes.stream().filter(p -> !p.images.isEmpty())
+                .min(java.util.Comparator.comparingLong(p -> p.images.getFirst().timeNs()))
+                .map(p -> !p.images.getFirst().fromProc() && !p.images.getFirst().args().isEmpty()).orElse(false);
     }
 
     List<TracedProcess> snapshotProcesses() {

@@ -49,7 +49,21 @@ public record StepProfile(BuildStep step, long startNs, long endNs, long setupNs
          * {@code writing image sha256:…} line): exact, whatever else runs at the same moment
          */
         IMAGE_LAYER,
-        /** BuildKit: executors of other builds ran the same command at the same moment; left out, not guessed */
+        /**
+         * BuildKit: among the executors that ran the step's RUN line, the only one whose overlay chain fits
+         * the step (its first lower layer is the snapshot of the executor tied to the previous RUN, a later
+         * step's executor builds on it, its base is the stage's base image): exact
+         */
+        LAYER_CHAIN,
+        /**
+         * BuildKit: among the executors that ran the step's RUN line, the only one whose environment at
+         * exec holds the stage's ARG/ENV values as the Dockerfile and the client's --build-arg give them
+         */
+        ENVIRONMENT,
+        /**
+         * BuildKit: several executors ran the same command at the same moment and agree on every fact
+         * boxtrace has of the step; left out, not guessed
+         */
         AMBIGUOUS,
         /**
          * the builder's output named no steps ({@code -q}, {@code --attach}, {@code --from}): the

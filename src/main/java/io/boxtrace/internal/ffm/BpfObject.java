@@ -2,12 +2,9 @@ package io.boxtrace.internal.ffm;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -16,7 +13,7 @@ import java.util.function.Consumer;
 
 /**
  * A loaded eBPF object: its programs attached, its maps reachable by name, and at most one ring
- * buffer consumer. Owns every native resource it creates (object, links, ring buffer, upcall) and
+ * buffer consumer. Owns every native resource it creates (object, links, ring buffer mapping) and
  * releases them in {@link #close}.
  *
  * <p>Thread-safety: open, attach and close from one thread; {@link #poll} from one reader thread
@@ -29,7 +26,7 @@ public final class BpfObject implements AutoCloseable {
     private final MemorySegment capture = LibBpf.newCapture(arena);
     private final MemorySegment object;
     private final List<MemorySegment> links = new ArrayList<>();
-    private MemorySegment ring = MemorySegment.NULL;
+    private RingBufferReader ring;
     private Consumer<ByteBuffer> onRecord;
     private boolean closed;
 
@@ -90,13 +87,18 @@ public final class BpfObject implements AutoCloseable {
 
     /** The file descriptor of a map, by its name in the C source. */
     public int mapFd(String name) {
+        MemorySegment map = map(name);
+        return call(() -> (int) lib.mapFd.invokeExact(map));
+    }
+
+    private MemorySegment map(String name) {
         try (Arena tmp = Arena.ofConfined()) {
             MemorySegment cname = tmp.allocateFrom(name);
             MemorySegment map = call(() -> (MemorySegment) lib.findMap.invokeExact(object, cname));
             if (map.equals(MemorySegment.NULL)) {
                 throw new IllegalArgumentException("no map " + name + " in the BPF object");
             }
-            return call(() -> (int) lib.mapFd.invokeExact(map));
+            return map;
         }
     }
 
@@ -132,48 +134,23 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /**
-     * Sets up the consumer of a ring buffer map. The callback runs on the thread that calls
-     * {@link #poll}, with a view of the record valid only during the call; it must not throw.
+     * Sets up the consumer of a ring buffer map, by name. The callback runs on the thread that calls
+     * {@link #poll}, with a buffer valid only during the call; it must not throw.
      */
-    public void ringBuffer(int mapFd, Consumer<ByteBuffer> callback) throws NativeException {
+    public void ringBuffer(String mapName, Consumer<ByteBuffer> callback) throws NativeException {
+        MemorySegment map = map(mapName);
+        int fd = call(() -> (int) lib.mapFd.invokeExact(map));
+        long size = Integer.toUnsignedLong(call(() -> (int) lib.mapMaxEntries.invokeExact(map)));
         this.onRecord = callback;
-        try {
-            MethodHandle target = MethodHandles.lookup().findVirtual(BpfObject.class, "sample",
-                    MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class, long.class)).bindTo(this);
-            MemorySegment stub = Linker.nativeLinker().upcallStub(target, FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                    ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), arena);
-            ring = (MemorySegment) lib.ringNew.invokeExact(capture, mapFd, stub, MemorySegment.NULL, MemorySegment.NULL);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-        if (ring.equals(MemorySegment.NULL)) {
-            throw new NativeException("ring_buffer__new", LibBpf.errno(capture));
-        }
-    }
-
-    @SuppressWarnings("unused") // called from native code by ring_buffer__poll
-    private int sample(MemorySegment ctx, MemorySegment data, long size) {
-        try {
-            onRecord.accept(data.reinterpret(size).asByteBuffer().order(ByteOrder.nativeOrder()));
-        } catch (Throwable t) {
-            // An exception must never unwind into native code; the consumer counts its own errors.
-        }
-        return 0;
+        this.ring = RingBufferReader.map(fd, size);
     }
 
     /**
-     * Waits up to timeoutMs for a wake-up, then consumes everything in the ring buffer (records
+     * Waits up to timeoutMs for data, then consumes everything in the ring buffer (records
      * submitted without a wake-up included); returns records consumed or a negative errno.
      */
     public int poll(int timeoutMs) {
-        int n = call(() -> (int) lib.ringPoll.invokeExact(ring, timeoutMs));
-        if (n < 0) {
-            return n;
-        }
-        int more = call(() -> (int) lib.ringConsume.invokeExact(ring));
-        return more < 0 ? more : n + more;
+        return ring.poll(timeoutMs, onRecord);
     }
 
     @Override
@@ -186,12 +163,8 @@ public final class BpfObject implements AutoCloseable {
             call(() -> (int) lib.linkDestroy.invokeExact(l));
         }
         links.clear();
-        if (!ring.equals(MemorySegment.NULL)) {
-            MemorySegment r = ring;
-            call(() -> {
-                lib.ringFree.invokeExact(r);
-                return 0;
-            });
+        if (ring != null) {
+            ring.close();
         }
         call(() -> {
             lib.objectClose.invokeExact(object);

@@ -49,10 +49,7 @@ public final class LibBpf {
         final MethodHandle objectClose;
         final MethodHandle updateElem;
         final MethodHandle lookupElem;
-        final MethodHandle ringNew;
-        final MethodHandle ringPoll;
-        final MethodHandle ringFree;
-        final MethodHandle ringConsume;
+        final MethodHandle mapMaxEntries;
         final MethodHandle possibleCpus;
 
         Handles(SymbolLookup lib) {
@@ -68,10 +65,7 @@ public final class LibBpf {
             updateElem = bind(lib, "bpf_map_update_elem",
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), true);
             lookupElem = bind(lib, "bpf_map_lookup_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), true);
-            ringNew = bind(lib, "ring_buffer__new", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS), true);
-            ringPoll = bind(lib, "ring_buffer__poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), false);
-            ringFree = bind(lib, "ring_buffer__free", FunctionDescriptor.ofVoid(ADDRESS), false);
-            ringConsume = bind(lib, "ring_buffer__consume", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
+            mapMaxEntries = bind(lib, "bpf_map__max_entries", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
             possibleCpus = bind(lib, "libbpf_num_possible_cpus", FunctionDescriptor.of(JAVA_INT), false);
             installPrinter(lib);
         }

@@ -117,7 +117,7 @@ public final class EbpfSource implements EventSource {
             }
             writeConfig();
             RecordDecoder decoder = new RecordDecoder(options.maxArgs(), cgroupListener);
-            bpf.ringBuffer(bpf.mapFd("events"), record -> {
+            bpf.ringBuffer("events", record -> {
                 long before = decoder.malformed();
                 decoder.decode(record, batch::add);
                 decodeErrors.addAndGet(decoder.malformed() - before);
@@ -222,7 +222,7 @@ public final class EbpfSource implements EventSource {
                     batch.clear();
                 }
                 if (n < 0 && -n != Errno.EINTR) {
-                    throw new IllegalStateException("ring_buffer__poll failed: " + Errno.describe(-n));
+                    throw new IllegalStateException("waiting on the ring buffer failed: " + Errno.describe(-n));
                 }
                 long now = System.nanoTime();
                 if (now >= nextLostCheck) {

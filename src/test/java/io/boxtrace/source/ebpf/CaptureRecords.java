@@ -31,7 +31,7 @@ public final class CaptureRecords {
             ByteBuffer cfg = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putInt(0, 8192).putInt(4, 1);
             bpf.update(bpf.mapFd("bt_config_map"), new byte[4], cfg.array());
             AtomicInteger n = new AtomicInteger();
-            bpf.ringBuffer(bpf.mapFd("events"), rec -> {
+            bpf.ringBuffer("events", rec -> {
                 byte[] bytes = new byte[rec.remaining()];
                 rec.get(bytes);
                 try {
