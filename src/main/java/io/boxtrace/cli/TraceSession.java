@@ -36,6 +36,7 @@ public final class TraceSession implements AutoCloseable {
     private Consumer<TracedEvent> observer = e -> { };
     private List<String> kernelContainerFilter = List.of();
     private Pipeline pipeline;
+    private HeapTrim heapTrim;
     private final Interruption interruption;
     /** The output named in a write failure, and the bytes of it written so far (-1: unknown). */
     private String outputName = "the output";
@@ -158,6 +159,7 @@ public final class TraceSession implements AutoCloseable {
             }
             times.mark("snapshot");
             debugSizes("start");
+            heapTrim = HeapTrim.start();
             List<String> waitingFor = new ArrayList<>();
             if (!kernelContainerFilter.isEmpty()) {
                 List<io.boxtrace.event.ContainerInfo> live = components.containers().live();
@@ -208,6 +210,9 @@ public final class TraceSession implements AutoCloseable {
         } catch (IOException e) {
             throw BoxtraceException.runtime(writeFailure(e.getMessage(), pipeline.stats()));
         } finally {
+            if (heapTrim != null) {
+                heapTrim.close();
+            }
             components.close();
         }
         debugSizes("end");

@@ -12,7 +12,9 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The few libc calls boxtrace makes, bound once through the FFM linker with errno captured right
- * after each call (errno read later from Java would be clobbered by the JVM's own calls).
+ * after each call (errno read later from Java would be clobbered by the JVM's own calls). Each is bound
+ * on its first use (a holder class per call): binding spins a stub class and method handles, and
+ * binding all of them at once was a tenth of a second of {@code tree}'s start, which needs few.
  *
  * <p>Thread-safe: the handles are immutable; each call passes its own errno capture segment.
  */
@@ -23,28 +25,6 @@ public final class Libc {
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO_HANDLE = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final MethodHandle SOCKET = bind("socket",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle BIND = bind("bind",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-    private static final MethodHandle SETSOCKOPT = bind("setsockopt",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                    ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-    private static final MethodHandle GETSOCKOPT = bind("getsockopt",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                    ValueLayout.ADDRESS, ValueLayout.ADDRESS));
-    private static final MethodHandle SEND = bind("send",
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_INT));
-    private static final MethodHandle RECV = bind("recv",
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_INT));
-    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle CLOCK_GETTIME = bind("clock_gettime",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-    private static final MethodHandle MOUNT = bind("mount",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-                    ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
 
     private Libc() {
     }
@@ -66,7 +46,7 @@ public final class Libc {
 
     public static int socket(MemorySegment cap, int domain, int type, int protocol) {
         try {
-            return (int) SOCKET.invokeExact(cap, domain, type, protocol);
+            return (int) Socket.H.invokeExact(cap, domain, type, protocol);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -74,7 +54,7 @@ public final class Libc {
 
     public static int bind(MemorySegment cap, int fd, MemorySegment addr, int len) {
         try {
-            return (int) BIND.invokeExact(cap, fd, addr, len);
+            return (int) Bind.H.invokeExact(cap, fd, addr, len);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -82,7 +62,7 @@ public final class Libc {
 
     public static int setsockopt(MemorySegment cap, int fd, int level, int name, MemorySegment value, int len) {
         try {
-            return (int) SETSOCKOPT.invokeExact(cap, fd, level, name, value, len);
+            return (int) Setsockopt.H.invokeExact(cap, fd, level, name, value, len);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -90,7 +70,7 @@ public final class Libc {
 
     public static int getsockopt(MemorySegment cap, int fd, int level, int name, MemorySegment value, MemorySegment len) {
         try {
-            return (int) GETSOCKOPT.invokeExact(cap, fd, level, name, value, len);
+            return (int) Getsockopt.H.invokeExact(cap, fd, level, name, value, len);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -98,7 +78,7 @@ public final class Libc {
 
     public static long send(MemorySegment cap, int fd, MemorySegment buf, long len, int flags) {
         try {
-            return (long) SEND.invokeExact(cap, fd, buf, len, flags);
+            return (long) Send.H.invokeExact(cap, fd, buf, len, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -106,7 +86,7 @@ public final class Libc {
 
     public static long recv(MemorySegment cap, int fd, MemorySegment buf, long len, int flags) {
         try {
-            return (long) RECV.invokeExact(cap, fd, buf, len, flags);
+            return (long) Recv.H.invokeExact(cap, fd, buf, len, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -114,7 +94,7 @@ public final class Libc {
 
     public static int close(MemorySegment cap, int fd) {
         try {
-            return (int) CLOSE.invokeExact(cap, fd);
+            return (int) Close.H.invokeExact(cap, fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -122,7 +102,7 @@ public final class Libc {
 
     public static int clockGettime(MemorySegment cap, int clock, MemorySegment timespec) {
         try {
-            return (int) CLOCK_GETTIME.invokeExact(cap, clock, timespec);
+            return (int) ClockGettime.H.invokeExact(cap, clock, timespec);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -131,7 +111,7 @@ public final class Libc {
     public static int mount(MemorySegment cap, MemorySegment source, MemorySegment target, MemorySegment fstype,
                             long flags, MemorySegment data) {
         try {
-            return (int) MOUNT.invokeExact(cap, source, target, fstype, flags, data);
+            return (int) Mount.H.invokeExact(cap, source, target, fstype, flags, data);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -145,5 +125,41 @@ public final class Libc {
             throw e;
         }
         return new IllegalStateException(t);
+    }
+
+    private static final class Socket {
+        static final MethodHandle H = bind("socket", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
+
+    private static final class Bind {
+        static final MethodHandle H = bind("bind", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    }
+
+    private static final class Setsockopt {
+        static final MethodHandle H = bind("setsockopt", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    }
+
+    private static final class Getsockopt {
+        static final MethodHandle H = bind("getsockopt", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+    }
+
+    private static final class Send {
+        static final MethodHandle H = bind("send", FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+    }
+
+    private static final class Recv {
+        static final MethodHandle H = bind("recv", FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+    }
+
+    private static final class Close {
+        static final MethodHandle H = bind("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
+
+    private static final class ClockGettime {
+        static final MethodHandle H = bind("clock_gettime", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+    }
+
+    private static final class Mount {
+        static final MethodHandle H = bind("mount", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
     }
 }
