@@ -2,7 +2,7 @@
 # A hostile fake Docker daemon for checking boxtrace by hand (docs/hostile.md):
 #   python3 scripts/hostile-docker.py /tmp/h.sock MODE   then   DOCKER_HOST=unix:///tmp/h.sock boxtrace tree
 # MODE: silent headers-stall trickle ping-garbage events-flood events-longline huge-chunked huge-nolength
-#       invalid-json nested-json nested-json-small huge-numbers evil-error evil-names
+#       invalid-json nested-json nested-json-small huge-numbers evil-error evil-names slow
 import os, socket, sys, threading, time, json
 sock, mode = sys.argv[1], sys.argv[2]
 try: os.unlink(sock)
@@ -75,6 +75,10 @@ def handle(c):
     if mode == 'evil-error':
         body = json.dumps({"message": "no such container\x1b[2J\x1b]0;pwned\x07\nboxtrace trace: all good\u202e\u200b\x00"}).encode()
         reply(c, '500 \x1b[31mInternal\x1b[0m Error', body); c.close(); return
+    if mode == 'slow':
+        time.sleep(1)  # answers, but later than boxtrace's 300 ms wait for a name
+        cid = path.split('/')[3]
+        reply(c, '200 OK', json.dumps({"Id": cid, "Name": "/bt-hostile-slowname", "Config": {"Image": "img"}}).encode()); c.close(); return
     if mode == 'evil-names':
         cid = path.split('/')[3]
         body = json.dumps({"Id": cid, "Name": "/bt-hostile\x1b[2J\nFAKE ROW\u202eevil\u200b", "Config": {"Image": "img\x1b]0;pwned\x07\n\u2066x", "Labels": {"k\x1b[31m": "v\n\x00"}}, "State": {"Pid": 1}}).encode()
