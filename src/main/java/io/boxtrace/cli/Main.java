@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "boxtrace", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "What happens inside Linux containers, seen from the host, from the kernel's own events.",
         subcommands = {TraceCommand.class, TreeCommand.class, BuildCommand.class, RunCommand.class, RecordCommand.class,
-                ReportCommand.class, AgentCommand.class, DebugCommand.class, CommandLine.HelpCommand.class,
+                ReportCommand.class, AgentCommand.class, DebugCommand.class, AotTrainingCommand.class, CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok (with -- COMMAND: the command's own exit status)", "1:runtime error", "2:usage error",
