@@ -89,7 +89,7 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        AgentSettings s = AgentSettings.resolve(this, config == null ? AgentConfig.empty() : AgentConfig.load(config),
+        AgentSettings s = AgentSettings.resolve(this, config == null ? AgentConfig.empty() : AgentConfig.load(config, spec.commandLine().getErr()),
                 spec.commandLine().getParseResult()::hasMatchedOption);
         if (s.metrics() == null && s.otlpEndpoint() == null && s.output() == null) {
             throw BoxtraceException.usage("nothing to feed: give --metrics, --otlp-endpoint or --output (or a --config)");
@@ -108,6 +108,7 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
             if (s.metrics() != null) {
                 AgentMetrics m = new AgentMetrics(s.kubernetesLabels());
                 m.heals(() -> session.pipeline() == null ? 0 : session.pipeline().stats().heals());
+                m.outputErrors(() -> session.pipeline() == null ? 0 : session.pipeline().stats().sinkErrors());
                 MetricsSink sink = new MetricsSink(m, () -> session.components().table().stats().live(),
                         () -> session.components().containers().live(), s.execSeries());
                 session.sink(sink);
@@ -129,7 +130,9 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
                     outputs.metrics.otlpDropped(export::dropped);
                 }
             }
+            session.warnOnFirstWriteError();
             if (s.output() != null) {
+                session.output(s.output().toString(), () -> -1);
                 RotatingLineWriter w = openRotating(s);
                 session.sink(new JsonLinesSink(w, new EventJson(session.clock()), true));
             }
@@ -157,22 +160,30 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
         }
     }
 
-    private static MetricsServer startServer(AgentMetrics m, String addr, TraceSession session, AgentOutputs outputs) {
+    /** The port of an ADDR:PORT metrics address; a usage error when it is not one (checked before anything starts). */
+    static int metricsPort(String addr) {
         int colon = addr.lastIndexOf(':');
         if (colon < 0) {
             throw BoxtraceException.usage("--metrics wants ADDR:PORT (e.g. 127.0.0.1:9464 or :9464), not '" + addr + "'");
         }
-        String host = colon == 0 ? "0.0.0.0" : addr.substring(0, colon).replaceAll("^\\[|]$", "");
         int port;
         try {
             port = Integer.parseInt(addr.substring(colon + 1));
         } catch (NumberFormatException e) {
             throw BoxtraceException.usage("--metrics: '" + addr.substring(colon + 1) + "' is not a port");
         }
+        return FlagRanges.between("--metrics port", port, 0, 65535); // 0: any free port
+    }
+
+    private static MetricsServer startServer(AgentMetrics m, String addr, TraceSession session, AgentOutputs outputs) {
+        int colon = addr.lastIndexOf(':');
+        String host = colon == 0 ? "0.0.0.0" : addr.substring(0, colon).replaceAll("^\\[|]$", "");
+        int port = metricsPort(addr);
         try {
             return MetricsServer.start(m, host, port,
                     () -> session.pipeline() != null && !session.pipeline().ended(),
-                    () -> outputs.ready && session.pipeline() != null && !session.pipeline().ended());
+                    () -> outputs.ready && session.pipeline() != null && !session.pipeline().ended()
+                            && session.pipeline().stats().sinkErrors() == 0); // an output that fails is not ready
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot serve metrics on " + addr + ": " + e.getMessage());
         }

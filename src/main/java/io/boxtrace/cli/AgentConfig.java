@@ -32,17 +32,17 @@ record AgentConfig(Map<String, Object> values) {
         return new AgentConfig(Map.of());
     }
 
-    static AgentConfig load(Path file) {
+    static AgentConfig load(Path file, java.io.PrintWriter err) {
         try {
-            if (Files.size(file) > MAX_BYTES) {
-                throw BoxtraceException.usage("config " + file + " is larger than " + MAX_BYTES + " bytes");
-            }
             // TOML by its extension: the two syntaxes overlap too little to guess from the content
             // (a TOML "key = value" line is a YAML string), and the extension is what editors go by.
             String name = String.valueOf(file.getFileName()).toLowerCase(java.util.Locale.ROOT);
             boolean toml = name.endsWith(".toml");
-            JsonNode root = new ObjectMapper(toml ? new TomlFactory() : new YAMLFactory()).readTree(file.toFile());
+            JsonNode root = new ObjectMapper(toml ? new TomlFactory() : new YAMLFactory())
+                    .readTree(InputFiles.readCapped(file, (int) MAX_BYTES, err, "boxtrace agent"));
             return parse(root, file.toString());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw BoxtraceException.usage("cannot read config " + file + ": " + InputFiles.problem(e));
         } catch (java.nio.file.NoSuchFileException e) {
             throw BoxtraceException.usage("cannot read config " + file + ": no such file");
         } catch (IOException e) {

@@ -28,12 +28,10 @@ record AgentSettings(String metrics, boolean kubernetesLabels, int execSeries, S
         } catch (IllegalArgumentException e) {
             throw BoxtraceException.usage("--rotate-size: " + e.getMessage());
         }
-        int keep = or(f.keep, c.integer("keep"), 5);
-        int series = or(f.execSeries, c.integer("exec_series"), MetricsSink.DEFAULT_EXEC_SERIES);
-        int queue = or(f.otlpQueue, c.integer("otlp_queue"), 8192);
-        if (keep < 0 || series < 1 || queue < 1) {
-            throw BoxtraceException.usage("--keep must be >= 0, --exec-series and --otlp-queue >= 1");
-        }
+        int keep = FlagRanges.between("--keep", or(f.keep, c.integer("keep"), 5), 0, Integer.MAX_VALUE);
+        int series = FlagRanges.between("--exec-series", or(f.execSeries, c.integer("exec_series"),
+                MetricsSink.DEFAULT_EXEC_SERIES), 1, Integer.MAX_VALUE);
+        int queue = FlagRanges.between("--otlp-queue", or(f.otlpQueue, c.integer("otlp_queue"), 8192), 1, Integer.MAX_VALUE);
         SourceChoice source = f.sourceOptions.choice();
         if (!flagGiven.test("--source") && c.string("source") != null) {
             try {
@@ -44,7 +42,11 @@ record AgentSettings(String metrics, boolean kubernetesLabels, int execSeries, S
                                 .collect(java.util.stream.Collectors.joining(", ")));
             }
         }
-        return new AgentSettings(or(f.metrics, c.string("metrics"), null),
+        String metrics = or(f.metrics, c.string("metrics"), null);
+        if (metrics != null) {
+            AgentCommand.metricsPort(metrics);
+        }
+        return new AgentSettings(metrics,
                 or(f.kubernetesLabels, c.bool("kubernetes_labels"), false), series,
                 checkEndpoint(or(f.otlpEndpoint, c.string("otlp_endpoint"), null)), protocol, queue,
                 outFile == null ? null : Path.of(outFile), rotate, keep,

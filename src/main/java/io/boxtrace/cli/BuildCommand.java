@@ -79,6 +79,9 @@ public final class BuildCommand implements java.util.concurrent.Callable<Integer
 
     @Override
     public Integer call() {
+        if (client != null) {
+            FlagRanges.between("--client", client, 1, Integer.MAX_VALUE);
+        }
         PrintWriter err = spec.commandLine().getErr();
         BuildOutputs outputs = new BuildOutputs(spec.commandLine().getOut(), jsonFile, traceFile, htmlFile);
         if (attach) {

@@ -51,8 +51,8 @@ public final class BuildDiffCommand implements java.util.concurrent.Callable<Int
         if (json && markdown) {
             throw BoxtraceException.usage("--json and --markdown exclude each other");
         }
-        if (failIfSlower != null && (failIfSlower < 0 || failIfSlower.isNaN())) {
-            throw BoxtraceException.usage("--fail-if-slower needs a percentage of 0 or more");
+        if (failIfSlower != null) {
+            FlagRanges.finiteAtLeast("--fail-if-slower", failIfSlower, 0);
         }
         BuildDiffReport report = BuildDiff.compare(oldFile.toString(), read(oldFile), newFile.toString(), read(newFile));
         PrintWriter out = spec.commandLine().getOut();
@@ -75,9 +75,16 @@ public final class BuildDiffCommand implements java.util.concurrent.Callable<Int
         return ExitCode.OK.code();
     }
 
-    private static ProfileDocument read(Path file) {
+    /** A build profile is a few MiB even for a large build. */
+    static final int MAX_PROFILE_BYTES = 32 << 20;
+
+    private ProfileDocument read(Path file) {
         try {
-            return ProfileDocument.read(file);
+            return ProfileDocument.parse(InputFiles.readCapped(file, MAX_PROFILE_BYTES, spec.commandLine().getErr(),
+                    "boxtrace build diff"), file.toString());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw BoxtraceException.runtime(io.boxtrace.render.Escape.text(file.toString()) + ": not JSON ("
+                    + InputFiles.problem(e) + ")");
         } catch (IllegalArgumentException e) {
             throw BoxtraceException.runtime(e.getMessage());
         } catch (IOException e) {

@@ -55,8 +55,8 @@ record BuildOutputs(PrintWriter out, Path json, Path trace, Path html) {
         if (file == null) {
             return;
         }
-        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(file))) {
-            o.to(out);
+        try {
+            io.boxtrace.sink.file.OutputFiles.writeWhole(file, o::to);
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write " + file + ": " + TraceCommand.describe(e));
         }
@@ -70,8 +70,12 @@ record BuildOutputs(PrintWriter out, Path json, Path trace, Path html) {
         if (file == null) {
             return;
         }
-        try (Writer w = new java.io.OutputStreamWriter(io.boxtrace.sink.file.OutputFiles.create(file), StandardCharsets.UTF_8)) {
-            o.to(w);
+        try {
+            io.boxtrace.sink.file.OutputFiles.writeWhole(file, out -> {
+                Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8);
+                o.to(w);
+                w.flush();
+            });
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write " + file + ": " + TraceCommand.describe(e));
         }

@@ -83,6 +83,11 @@ public final class Components implements AutoCloseable {
         return containers;
     }
 
+    /** Why container names may be missing (a daemon that has not answered), else empty. */
+    public java.util.Optional<String> namesPending() {
+        return metadata.namesPending();
+    }
+
     /** Waits at most maxMs for the runtimes' answers about containers already seen (their names). */
     public void awaitContainerNames(long maxMs) {
         metadata.awaitLookups(maxMs);

@@ -67,7 +67,9 @@ public final class RecordCommand implements java.util.concurrent.Callable<Intege
             String version = Main.class.getPackage().getImplementationVersion();
             RecordingHeader header = RecordingHeader.of(clock, clock.nowMono(), version == null ? "dev" : version,
                     session.source().name(), command, containers);
-            session.sink(open(header, clock));
+            Sink sink = open(header, clock);
+            session.sink(sink).output(output.toString(), sink instanceof io.boxtrace.sink.jsonl.RecordingWriter w
+                    ? w::bytesWritten : () -> -1);
             if (!containers.isEmpty()) {
                 session.filter(new ContainerFilter(containers)).kernelFilterContainers(containers);
             }

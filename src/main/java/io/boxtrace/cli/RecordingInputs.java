@@ -1,10 +1,8 @@
 package io.boxtrace.cli;
 
-import io.boxtrace.render.Escape;
 import io.boxtrace.source.recording.RecordingReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -18,19 +16,7 @@ final class RecordingInputs {
     }
 
     static RecordingReader open(Path path, PrintWriter err, String command) throws IOException {
-        if (isFifo(path)) {
-            err.println(command + ": " + Escape.text(path.toString())
-                    + " is a named pipe: waiting for a writer (Ctrl-C to give up)");
-            err.flush();
-        }
+        InputFiles.announceFifo(path, err, command);
         return RecordingReader.open(path);
-    }
-
-    private static boolean isFifo(Path path) {
-        try {
-            return ((Integer) Files.getAttribute(path, "unix:mode") & 0170000) == 0010000; // S_IFIFO
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return false; // missing or unreadable: RecordingReader.open names the problem
-        }
     }
 }

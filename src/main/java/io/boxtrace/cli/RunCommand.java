@@ -56,6 +56,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (client != null) {
+            FlagRanges.between("--client", client, 1, Integer.MAX_VALUE);
+        }
         if (from != null) {
             return fromRecording();
         }
@@ -124,9 +127,8 @@ public final class RunCommand implements Callable<Integer> {
             return;
         }
         try {
-            try (var w = io.boxtrace.sink.file.OutputFiles.create(file)) {
-                w.write((content + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
+            io.boxtrace.sink.file.OutputFiles.writeWhole(file,
+                    w -> w.write((content + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write " + file + ": " + TraceCommand.describe(e));
         }
@@ -136,8 +138,8 @@ public final class RunCommand implements Callable<Integer> {
         if (trace == null) {
             return;
         }
-        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(trace))) {
-            ChromeTraceWriter.write(StartupTimeline.of(report), out);
+        try {
+            io.boxtrace.sink.file.OutputFiles.writeWhole(trace, out -> ChromeTraceWriter.write(StartupTimeline.of(report), out));
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write " + trace + ": " + TraceCommand.describe(e));
         }

@@ -63,6 +63,7 @@ public final class TraceCommand implements java.util.concurrent.Callable<Integer
         }
         Writer out = openOutput();
         try (TraceSession session = TraceSession.open("boxtrace trace", sourceOptions, err)) {
+            session.output(output == null ? "standard output" : output.toString(), opened::written);
             Clock clock = session.clock();
             if (json) {
                 session.sink(new JsonLinesSink(out, new EventJson(clock), output != null));
@@ -97,13 +98,16 @@ public final class TraceCommand implements java.util.concurrent.Callable<Integer
         return session.runUntilInterrupted(Long.MAX_VALUE);
     }
 
+    private io.boxtrace.sink.file.CountedOutput opened;
+
     private Writer openOutput() {
         if (output == null) {
-            return new BufferedWriter(new OutputStreamWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16);
+            opened = new io.boxtrace.sink.file.CountedOutput(new java.io.FileOutputStream(java.io.FileDescriptor.out));
+            return new BufferedWriter(new OutputStreamWriter(opened, StandardCharsets.UTF_8), 1 << 16);
         }
         try {
-            return new java.io.BufferedWriter(new java.io.OutputStreamWriter(io.boxtrace.sink.file.OutputFiles.create(output),
-                    StandardCharsets.UTF_8), 1 << 16);
+            opened = io.boxtrace.sink.file.OutputFiles.create(output);
+            return new java.io.BufferedWriter(new java.io.OutputStreamWriter(opened, StandardCharsets.UTF_8), 1 << 16);
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write " + output + ": " + describe(e));
         }

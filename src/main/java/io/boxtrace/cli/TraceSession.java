@@ -38,6 +38,9 @@ public final class TraceSession implements AutoCloseable {
     private Pipeline pipeline;
     private HeapTrim heapTrim;
     private final Interruption interruption;
+    /** The output named in a write failure, and the bytes of it written so far (-1: unknown). */
+    private String outputName = "the output";
+    private java.util.function.LongSupplier outputBytes = () -> -1;
 
     private TraceSession(String command, PrintWriter err, Components components, EventSource source) {
         // From here on Ctrl-C and SIGTERM are the session's to handle (Interruption), never a JVM exit
@@ -79,6 +82,21 @@ public final class TraceSession implements AutoCloseable {
         return components;
     }
 
+    private boolean warnOnFirstWriteError;
+
+    /** For runs that last (the agent): say at the first failed write, not only when the run ends. */
+    public TraceSession warnOnFirstWriteError() {
+        warnOnFirstWriteError = true;
+        return this;
+    }
+
+    /** Names the command's main output, so that a failed write says which, and how much of it was written. */
+    public TraceSession output(String name, java.util.function.LongSupplier bytesWritten) {
+        outputName = name;
+        outputBytes = bytesWritten;
+        return this;
+    }
+
     public TraceSession sink(Sink s) {
         sinks.add(s);
         return this;
@@ -115,6 +133,13 @@ public final class TraceSession implements AutoCloseable {
         List<Enricher> enrichers = components.enrichers();
         pipeline = new Pipeline(source, components.state(), enrichers, all, sinks);
         pipeline.observe(observer);
+        if (warnOnFirstWriteError) {
+            pipeline.onFirstSinkError(ex -> {
+                err.println(command + ": cannot write " + outputName + ": " + Escape.text(String.valueOf(ex.getMessage()))
+                        + "; events go on being traced and counted, but the output is incomplete from here");
+                err.flush();
+            });
+        }
         pipeline.reconcileAfterStart();
         try {
             // The snapshot is taken while the source already runs would be better for completeness;
@@ -183,7 +208,7 @@ public final class TraceSession implements AutoCloseable {
         try {
             stats = pipeline.stop();
         } catch (IOException e) {
-            throw BoxtraceException.runtime("cannot write output: " + e.getMessage());
+            throw BoxtraceException.runtime(writeFailure(e.getMessage(), pipeline.stats()));
         } finally {
             if (heapTrim != null) {
                 heapTrim.close();
@@ -196,9 +221,8 @@ public final class TraceSession implements AutoCloseable {
         }
         if (stats.sinkErrors() > 0) {
             Exception last = pipeline.lastSinkError();
-            throw BoxtraceException.runtime("could not write the output: " + stats.sinkErrors() + " of "
-                    + stats.events() + " event(s) or flushes failed, the output is incomplete ("
-                    + (last == null ? "unknown error" : last.getMessage()) + ")");
+            throw BoxtraceException.runtime(writeFailure(last == null ? "unknown error" : last.getMessage(), stats)
+                    + " (" + stats.sinkErrors() + " write(s) or flushes failed)");
         }
         return stats;
     }
@@ -242,6 +266,18 @@ public final class TraceSession implements AutoCloseable {
         sb.setCharAt(sb.length() - 1, '}');
         err.println(sb);
         err.flush();
+    }
+
+    /**
+     * The one line for an output that could not be written: which, why, how much of it was written,
+     * and how many events there were, so that neither the file nor a summary passes for complete.
+     */
+    private String writeFailure(String reason, PipelineStats s) {
+        long bytes = outputBytes.getAsLong();
+        return "cannot write " + outputName + ": " + reason + "; "
+                + (bytes >= 0 ? String.format("at least %,d bytes were written, holding", bytes) : "it holds") + " only the events before"
+                + " the failure, of " + s.events() + " traced" + (s.lost() == 0 ? "" : " (" + s.lost() + " more LOST by the source)")
+                + "; the rest is not in it";
     }
 
     /** One line on stderr with the run's counters, so loss is never silent. */

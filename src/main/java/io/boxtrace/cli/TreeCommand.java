@@ -81,9 +81,52 @@ public final class TreeCommand implements Callable<Integer> {
             ProcessTable table = c.table();
             ContainerRegistry registry = c.containers();
             Pipeline.preload(c.state(), c.enrichers(), c.snapshot());
-            out.print(render(table.live(), registry::containerOf, c.users()::name, c.clock(), Style.forStdout()));
+            if (!containers.isEmpty()) {
+                nameAgainIfUnmatched(c, table, registry);
+            }
+            String text;
+            try {
+                text = render(table.live(), registry::containerOf, c.users()::name, c.clock(), Style.forStdout());
+            } catch (BoxtraceException e) {
+                // a name asked for while the daemon that knows names is silent: say that, not only "no match"
+                throw c.namesPending().filter(why -> !containers.isEmpty())
+                        .map(why -> BoxtraceException.runtime(e.getMessage() + " (" + io.boxtrace.render.Escape.text(why)
+                                + "; an id prefix still matches)"))
+                        .orElse(e);
+            }
+            out.print(text);
             out.flush();
             return ExitCode.OK.code();
+        }
+    }
+
+    /**
+     * A container asked for by name that no process matches may only be one whose name the daemon
+     * has not sent yet (slower than the pipeline's 300 ms wait, as under load): wait for the answers
+     * under way (bounded by the daemon client's timeout) and sight the unnamed containers again.
+     */
+    private void nameAgainIfUnmatched(Components c, ProcessTable table, ContainerRegistry registry) {
+        java.util.function.Predicate<io.boxtrace.event.ContainerInfo> asked = ci -> ci != null
+                && containers.stream().anyMatch(ci::matches);
+        boolean matched = table.live().stream().anyMatch(p -> asked.test(registry.containerOf(p.pid())));
+        boolean unnamed = table.live().stream().map(p -> registry.containerOf(p.pid()))
+                .anyMatch(ci -> ci != null && ci.name() == null);
+        if (matched || !unnamed || c.namesPending().isEmpty()) {
+            return;
+        }
+        c.awaitContainerNames(3_500);
+        try {
+            Thread.sleep(60); // the registry asks again for a missing name at most every 50 ms
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        long now = c.clock().nowMono();
+        for (ProcessInfo p : table.live()) {
+            io.boxtrace.event.ContainerInfo ci = registry.containerOf(p.pid());
+            if (ci != null && ci.name() == null) {
+                registry.enrich(io.boxtrace.event.TracedEvent.bare(new io.boxtrace.event.SnapshotEvent(now, p)));
+            }
         }
     }
 

@@ -34,7 +34,8 @@ public final class ContainerMetadata implements AutoCloseable {
     private final ContainerdState containerd;
     /** Docker daemons running inside containers (Docker in Docker), by the outer container's id. */
     private final Map<String, DockerClient> nested = new ConcurrentHashMap<>();
-    private final Map<String, ContainerMeta> fromEvents = new ConcurrentHashMap<>();
+    /** What Docker's /events stream said, bounded: a flooding daemon must not fill the heap. */
+    private final MetaCache fromEvents = new MetaCache();
     private final CriAnnotations cri = CriAnnotations.host();
     private volatile boolean dockerDown;
     /** Set when an answer took longer than {@link #PROMPT_WAIT_MS}: stop waiting for Docker on the pipeline thread. */
@@ -43,7 +44,7 @@ public final class ContainerMetadata implements AutoCloseable {
     /** How long the pipeline waits for an inspect while Docker answers promptly (it takes ~5 ms here). */
     static final long PROMPT_WAIT_MS = 300;
     private static final int MAX_QUEUED_LOOKUPS = 256;
-    private final Map<String, ContainerMeta> inspected = new ConcurrentHashMap<>();
+    private final MetaCache inspected = new MetaCache();
     private final Map<String, CompletableFuture<Optional<ContainerMeta>>> inFlight = new ConcurrentHashMap<>();
     /** Two daemon threads and a bounded queue: a silent daemon ties up at most these, never the pipeline. */
     private final ThreadPoolExecutor lookups = new ThreadPoolExecutor(2, 2, 10, TimeUnit.SECONDS,
@@ -220,6 +221,22 @@ public final class ContainerMetadata implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Why some containers may have no name yet: Docker has not answered (still asked, slow, or not
+     * answering), else empty. A look-up by name that finds nothing then says so instead of "no such container".
+     */
+    public Optional<String> namesPending() {
+        if (docker != null && (dockerDown || slow || !inFlight.isEmpty())) {
+            return Optional.of("Docker at " + docker.socket() + " has not answered, so its containers are known by id only");
+        }
+        return Optional.empty();
+    }
+
+    /** Containers held in the two caches of daemon answers (for tests and BOXTRACE_DEBUG_SIZES). */
+    int cachedContainers() {
+        return fromEvents.size() + inspected.size();
     }
 
     @Override

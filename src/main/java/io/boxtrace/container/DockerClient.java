@@ -34,8 +34,13 @@ public final class DockerClient {
 
     /** A client whose connect, write and read each give up after timeoutMs without progress. */
     public DockerClient(Path socket, long timeoutMs) {
+        this(socket, timeoutMs, Math.max(timeoutMs, UnixHttp.TOTAL_MS));
+    }
+
+    /** As above, and a whole request (connect to last byte) gives up after totalMs. */
+    DockerClient(Path socket, long timeoutMs, long totalMs) {
         this.socket = socket;
-        this.http = new UnixHttp(socket, timeoutMs);
+        this.http = new UnixHttp(socket, timeoutMs, totalMs);
     }
 
     /** DOCKER_HOST when it names a unix:// socket, else /var/run/docker.sock. */
@@ -212,6 +217,9 @@ public final class DockerClient {
             return http.get(path);
         } catch (SocketTimeoutException e) {
             throw new RuntimeUnavailableException("Docker at " + socket + " does not answer (" + e.getMessage() + ")");
+        } catch (java.io.InterruptedIOException e) {
+            // boxtrace stopped waiting (it is ending, or a caller gave up): the daemon had not answered by then
+            throw new RuntimeUnavailableException("Docker at " + socket + " had not answered when boxtrace stopped waiting");
         } catch (AccessDeniedException e) {
             throw new RuntimeUnavailableException("permission denied on the Docker socket " + socket);
         } catch (SocketException e) {

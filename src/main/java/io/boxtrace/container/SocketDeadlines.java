@@ -25,22 +25,32 @@ final class SocketDeadlines implements AutoCloseable {
     private final long timeoutMs;
     private final String peer;
     private long readWaitMs;
+    /** System.nanoTime by which the whole exchange must be done (Long.MAX_VALUE: none), and its length for messages. */
+    private long endNs;
+    private final long totalMs;
 
-    private SocketDeadlines(SocketChannel ch, Selector selector, long timeoutMs, String peer) {
+    private SocketDeadlines(SocketChannel ch, Selector selector, long timeoutMs, long totalMs, String peer) {
         this.ch = ch;
         this.selector = selector;
         this.timeoutMs = timeoutMs;
         this.peer = peer;
         this.readWaitMs = timeoutMs;
+        this.totalMs = totalMs;
+        this.endNs = totalMs == 0 ? Long.MAX_VALUE : System.nanoTime() + totalMs * 1_000_000L;
     }
 
-    /** Connects within timeoutMs; every later wait (write, read) also gives up after timeoutMs without progress. */
-    static SocketDeadlines connect(SocketChannel ch, SocketAddress address, long timeoutMs, String peer) throws IOException {
+    /**
+     * Connects within timeoutMs; every later wait (write, read) also gives up after timeoutMs without
+     * progress, and the whole exchange after totalMs (0: no limit): a daemon that trickles a byte
+     * every second always makes progress, and would otherwise hold the caller for days.
+     */
+    static SocketDeadlines connect(SocketChannel ch, SocketAddress address, long timeoutMs, long totalMs, String peer)
+            throws IOException {
         Selector selector = null;
         try {
             ch.configureBlocking(false);
             selector = Selector.open();
-            SocketDeadlines s = new SocketDeadlines(ch, selector, timeoutMs, peer);
+            SocketDeadlines s = new SocketDeadlines(ch, selector, timeoutMs, totalMs, peer);
             if (!ch.connect(address)) {
                 s.await(SelectionKey.OP_CONNECT, timeoutMs, "no connection");
                 ch.finishConnect();
@@ -63,9 +73,13 @@ final class SocketDeadlines implements AutoCloseable {
         }
     }
 
-    /** From now on a read waits at most waitMs for data (0: until data, end or interrupt), e.g. for an event stream. */
+    /**
+     * From now on a read waits at most waitMs for data (0: until data, end or interrupt), and the
+     * whole-exchange limit no longer applies: for an event stream, once its headers are in.
+     */
     void readTimeout(long waitMs) {
         readWaitMs = waitMs;
+        endNs = Long.MAX_VALUE;
     }
 
     /** The connection's bytes; a read waits at most the read timeout (the connection's timeout unless changed). */
@@ -99,9 +113,10 @@ final class SocketDeadlines implements AutoCloseable {
     private void await(int op, long waitMs, String what) throws IOException {
         SelectionKey key = ch.register(selector, op);
         try {
-            long deadline = waitMs == 0 ? Long.MAX_VALUE : System.nanoTime() + waitMs * 1_000_000L;
+            long own = waitMs == 0 ? Long.MAX_VALUE : System.nanoTime() + waitMs * 1_000_000L;
+            long deadline = Math.min(own, endNs);
             while (true) {
-                long left = waitMs == 0 ? 0 : Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
+                long left = deadline == Long.MAX_VALUE ? 0 : Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
                 int ready = selector.select(left);
                 if (Thread.interrupted()) {
                     Thread.currentThread().interrupt();
@@ -114,7 +129,8 @@ final class SocketDeadlines implements AutoCloseable {
                     return;
                 }
                 if (System.nanoTime() >= deadline) {
-                    throw new SocketTimeoutException(what + " within " + seconds(waitMs));
+                    throw new SocketTimeoutException(deadline == endNs && endNs < own
+                            ? "no complete answer within " + seconds(totalMs) : what + " within " + seconds(waitMs));
                 }
             }
         } finally {

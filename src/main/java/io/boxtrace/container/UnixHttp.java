@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * The least HTTP/1.1 a runtime's API socket needs: GET over a Unix-domain socket with the JDK's own
  * channels, one request per connection, Content-Length and chunked bodies, and a streaming mode
  * that hands each line of a chunked body (Docker's /events) to a consumer. A response cut short,
- * malformed, slower than {@link #TIMEOUT_MS} or larger than {@link #MAX_BODY_BYTES} is an
+ * malformed, quiet for {@link #TIMEOUT_MS}, not complete within {@link #TOTAL_MS} or larger than {@link #MAX_BODY_BYTES} is an
  * {@link IOException} naming what was wrong; nothing a daemon sends can grow memory past the caps.
  * Thread-safe (no shared state).
  */
@@ -27,6 +27,8 @@ final class UnixHttp {
 
     /** Connect, write and read timeout: a local daemon answers in milliseconds; this is for one that never does. */
     static final long TIMEOUT_MS = 3_000;
+    /** Longest a whole request may take (connect to last byte), however steadily the daemon trickles bytes. */
+    static final long TOTAL_MS = 10_000;
     /** Largest response body (and so JSON document) accepted: an inspect answer is a few KiB. */
     static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
     /** Largest line of a streamed body (one Docker event is about 1 KiB). */
@@ -34,14 +36,16 @@ final class UnixHttp {
     private static final int MAX_HEADER_BYTES = 64 * 1024;
     private final Path socket;
     private final long timeoutMs;
+    private final long totalMs;
 
     UnixHttp(Path socket) {
-        this(socket, TIMEOUT_MS);
+        this(socket, TIMEOUT_MS, TOTAL_MS);
     }
 
-    UnixHttp(Path socket, long timeoutMs) {
+    UnixHttp(Path socket, long timeoutMs, long totalMs) {
         this.socket = socket;
         this.timeoutMs = timeoutMs;
+        this.totalMs = totalMs;
     }
 
     record Response(int status, Map<String, String> headers, byte[] body) {
@@ -94,7 +98,7 @@ final class UnixHttp {
 
     private SocketDeadlines open() throws IOException {
         return SocketDeadlines.connect(SocketChannel.open(StandardProtocolFamily.UNIX), UnixDomainSocketAddress.of(socket),
-                timeoutMs, socket.toString());
+                timeoutMs, totalMs, socket.toString());
     }
 
     private static void send(SocketDeadlines conn, String path) throws IOException {

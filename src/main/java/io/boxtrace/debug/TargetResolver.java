@@ -57,6 +57,14 @@ public final class TargetResolver {
         }
         Predicate<RuntimeContainer> named = c -> sel.equals(c.name()) || c.id().startsWith(sel);
         RuntimeContainer stopped = known.get().stream().filter(named).findFirst().orElse(null);
+        if (stopped != null && stopped.running()) {
+            // The runtime names it and says it runs, but the processes found carry no name yet (a daemon
+            // slower than the name look-up's wait): its id, which the processes do carry, decides.
+            List<ContainerTree.Group> byId = running.stream().filter(g -> g.container().id().equals(stopped.id())).toList();
+            if (byId.size() == 1) {
+                return target(byId.getFirst());
+            }
+        }
         if (stopped != null) {
             throw new DebugException(DebugException.Kind.NOT_RUNNING, "container " + SafeText.of(sel) + " is not running");
         }

@@ -68,6 +68,11 @@ public final class Pipeline implements AutoCloseable {
         this.sinks = new SinkSet(sinks);
     }
 
+    /** Called once with the first error an output had while writing (on the pipeline thread). */
+    public void onFirstSinkError(Consumer<Exception> c) {
+        sinks.onFirstError(c);
+    }
+
     /** Runs on the pipeline thread for every event that passed the filter, before the sinks. */
     public void observe(Consumer<TracedEvent> o) {
         this.observer = o;

@@ -80,6 +80,16 @@ public final class SinkSet {
     private void count(Exception ex) {
         errors++;
         lastError = ex;
+        if (errors == 1) {
+            onFirstError.accept(ex);
+        }
+    }
+
+    private java.util.function.Consumer<Exception> onFirstError = ex -> { };
+
+    /** Called once, on the owner thread, with the first write error (a long run says so then, not only at its end). */
+    public void onFirstError(java.util.function.Consumer<Exception> c) {
+        onFirstError = c;
     }
 
     /** Events a sink could not write (each skipped for that sink only). */

@@ -44,9 +44,9 @@ public final class RecordCodec {
     }
 
     public static Task task(JsonNode n) {
-        return new Task(n.path("pid").asInt(), n.path("tid").asInt(), n.path("ppid").asInt(Task.UNKNOWN),
-                n.path("uid").asInt(Task.UNKNOWN), text(n, "comm"), n.path("cgroup_id").asLong(),
-                n.path("pidns").asLong(), n.path("nspid").asInt(Task.UNKNOWN));
+        return new Task(JsonFields.i(n, "pid", 0), JsonFields.i(n, "tid", 0), JsonFields.i(n, "ppid", Task.UNKNOWN),
+                JsonFields.i(n, "uid", Task.UNKNOWN), text(n, "comm"), JsonFields.l(n, "cgroup_id", 0),
+                JsonFields.l(n, "pidns", 0), JsonFields.i(n, "nspid", Task.UNKNOWN));
     }
 
     public static ObjectNode process(ProcessInfo p) {
@@ -78,13 +78,13 @@ public final class RecordCodec {
         List<String> args = new ArrayList<>();
         n.path("args").forEach(a -> args.add(a.asText()));
         List<Integer> nsPids = new ArrayList<>();
-        n.path("nspids").forEach(a -> nsPids.add(a.asInt()));
+        n.path("nspids").forEach(a -> nsPids.add(JsonFields.i(a, "nspids")));
         Map<String, Long> namespaces = new LinkedHashMap<>();
-        n.path("namespaces").properties().forEach(e -> namespaces.put(e.getKey(), e.getValue().asLong()));
-        return new ProcessInfo(new ProcessKey(n.path("pid").asInt(), n.path("start_ns").asLong()),
-                n.path("ppid").asInt(), n.path("uid").asInt(Task.UNKNOWN), text(n, "comm"), text(n, "exe"), args,
-                text(n, "cwd"), text(n, "cgroup"), n.path("cgroup_id").asLong(), nsPids, namespaces,
-                n.path("exit_ns").asLong(), n.path("exit_code").asInt(Task.UNKNOWN), n.path("exit_signal").asInt(),
+        n.path("namespaces").properties().forEach(e -> namespaces.put(e.getKey(), JsonFields.l(e.getValue(), "namespaces")));
+        return new ProcessInfo(new ProcessKey(JsonFields.i(n, "pid", 0), JsonFields.l(n, "start_ns", 0)),
+                JsonFields.i(n, "ppid", 0), JsonFields.i(n, "uid", Task.UNKNOWN), text(n, "comm"), text(n, "exe"), args,
+                text(n, "cwd"), text(n, "cgroup"), JsonFields.l(n, "cgroup_id", 0), nsPids, namespaces,
+                JsonFields.l(n, "exit_ns", 0), JsonFields.i(n, "exit_code", Task.UNKNOWN), JsonFields.i(n, "exit_signal", 0),
                 n.path("kernel_thread").asBoolean());
     }
 

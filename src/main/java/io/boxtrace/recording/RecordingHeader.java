@@ -94,9 +94,9 @@ public record RecordingHeader(int version, String boxtraceVersion, long wallMinu
         if (!n.isObject() || !TYPE.equals(n.path("type").asText()) || !n.path("clock").isObject()) {
             return null;
         }
-        return new RecordingHeader(n.path("version").asInt(), n.path("boxtrace_version").asText(null),
-                n.path("clock").path("wall_minus_mono_ns").asLong(), n.path("clock").path("boot_minus_mono_ns").asLong(),
-                n.path("start_mono_ns").asLong(), n.path("hostname").asText(null), n.path("kernel").asText(null),
+        return new RecordingHeader(JsonFields.i(n, "version", 0), n.path("boxtrace_version").asText(null),
+                JsonFields.l(n.path("clock"), "wall_minus_mono_ns", 0), JsonFields.l(n.path("clock"), "boot_minus_mono_ns", 0),
+                JsonFields.nonNegative(n, "start_mono_ns"), n.path("hostname").asText(null), n.path("kernel").asText(null),
                 n.path("source").asText(null), strings(n.path("command")), strings(n.path("containers")),
                 n.path("initial_state").asBoolean(false));
     }

@@ -27,8 +27,8 @@ public record RecordingSummary(long events, long lost, long argvMissed, long sin
     }
 
     public static RecordingSummary fromJson(JsonNode n) {
-        return new RecordingSummary(n.path("events").asLong(), n.path("lost").asLong(), n.path("argv_missed").asLong(),
-                n.path("sink_errors").asLong(), n.path("enrich_errors").asLong(), n.path("heals").asLong(),
-                n.path("end_mono_ns").asLong());
+        return new RecordingSummary(JsonFields.l(n, "events", 0), JsonFields.l(n, "lost", 0), JsonFields.l(n, "argv_missed", 0),
+                JsonFields.l(n, "sink_errors", 0), JsonFields.l(n, "enrich_errors", 0), JsonFields.l(n, "heals", 0),
+                JsonFields.l(n, "end_mono_ns", 0));
     }
 }

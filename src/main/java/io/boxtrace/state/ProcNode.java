@@ -19,6 +19,8 @@ final class ProcNode {
     String comm;
     String exe;
     List<String> args = List.of();
+    /** Characters of args counted for this node while it is kept as exited (ProcessTable's bound). */
+    long retainedArgChars;
     String cwd;
     String cgroup;
     long cgroupId;

@@ -80,10 +80,26 @@ public final class ProcessTable {
      * @param maxExited  the most exited processes kept
      */
     public ProcessTable(IntFunction<Optional<ProcessInfo>> procLookup, long graceNs, int maxExited) {
+        this(procLookup, graceNs, maxExited, MAX_EXITED_ARG_CHARS);
+    }
+
+    /** As above, and exited processes' command lines together hold at most maxExitedArgChars characters. */
+    public ProcessTable(IntFunction<Optional<ProcessInfo>> procLookup, long graceNs, int maxExited, long maxExitedArgChars) {
         this.procLookup = procLookup;
         this.graceNs = graceNs;
         this.maxExited = maxExited;
+        this.maxExitedArgChars = maxExitedArgChars;
     }
+
+    /**
+     * Characters of command lines kept for exited processes: a container that execs as fast as it can
+     * with 16 KiB argvs would otherwise keep up to maxExited of them (800 MB) for the grace period. Past
+     * it, the eldest exited processes go before their grace period ends (a late event for one of them
+     * is then resolved as for a process never seen).
+     */
+    public static final long MAX_EXITED_ARG_CHARS = 16L * 1024 * 1024;
+    private final long maxExitedArgChars;
+    private long exitedArgChars;
 
     /** Applies one event; returns it resolved, or nothing while it waits, or several when waiting ones are released. */
     public List<TracedEvent> apply(Event e) {
@@ -217,8 +233,19 @@ public final class ProcessTable {
         n.exitCode = code;
         n.exitSignal = signal;
         n.changed();
-        exited.put(n.key, n);
+        if (exited.put(n.key, n) == null) {
+            n.retainedArgChars = argChars(n); // remembered: what is subtracted at expiry is what was added
+            exitedArgChars += n.retainedArgChars;
+        }
         lastExitedByPid.put(n.pid(), n);
+    }
+
+    private static long argChars(ProcNode n) {
+        long c = 16;
+        for (String a : n.args) {
+            c += a.length() + 1;
+        }
+        return c;
     }
 
     /** Orphans go to the init of their pid namespace; the kernel may have chosen a subreaper, so ask /proc later. */
@@ -352,10 +379,11 @@ public final class ProcessTable {
     private void expireExited() {
         for (Iterator<ProcNode> it = exited.values().iterator(); it.hasNext(); ) {
             ProcNode n = it.next();
-            if (exited.size() <= maxExited && latestNs - n.exitNs < graceNs) {
+            if (exited.size() <= maxExited && exitedArgChars <= maxExitedArgChars && latestNs - n.exitNs < graceNs) {
                 break; // insertion order is exit order: the rest are younger
             }
             it.remove();
+            exitedArgChars -= n.retainedArgChars;
             lastExitedByPid.remove(n.pid(), n);
         }
     }

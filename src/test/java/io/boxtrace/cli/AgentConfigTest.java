@@ -25,7 +25,8 @@ class AgentConfigTest {
         AgentCommand cmd = new AgentCommand();
         CommandLine cl = new CommandLine(cmd);
         CommandLine.ParseResult pr = cl.parseArgs(flags);
-        return AgentSettings.resolve(cmd, AgentConfig.load(f), pr::hasMatchedOption);
+        return AgentSettings.resolve(cmd, AgentConfig.load(f, new java.io.PrintWriter(new java.io.StringWriter())),
+                pr::hasMatchedOption);
     }
 
     @Test
@@ -126,7 +127,7 @@ class AgentConfigTest {
         assertThat(settings("{}", "--otlp-endpoint", "https://otel.example:4318/").otlpEndpoint())
                 .isEqualTo("https://otel.example:4318/");
         assertThatThrownBy(() -> settings("source: bogus\n")).hasMessageContaining("audit");
-        assertThatThrownBy(() -> AgentConfig.load(tmp.resolve("absent.yaml")))
+        assertThatThrownBy(() -> AgentConfig.load(tmp.resolve("absent.yaml"), new java.io.PrintWriter(new java.io.StringWriter())))
                 .hasMessageEndingWith("absent.yaml: no such file");
     }
 }

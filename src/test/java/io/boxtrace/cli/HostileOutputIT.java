@@ -53,7 +53,7 @@ class HostileOutputIT {
 
     @Test
     void writesToAFullDeviceFailWithOneLine() throws Exception {
-        failsInOneLine(CliIT.boxtrace("trace", "-o", "/dev/full", "--", "true"), "cannot write output: write failed");
+        failsInOneLine(CliIT.boxtrace("trace", "-o", "/dev/full", "--", "true"), "cannot write /dev/full: write failed");
         failsInOneLine(CliIT.boxtrace("trace", "--json", "-o", "/dev/full", "--", "true"), "No space left on device");
         List<String> cmd = List.of(ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
                 "-jar", Path.of("target/boxtrace.jar").toAbsolutePath().toString(), "tree", "--json");
@@ -71,8 +71,10 @@ class HostileOutputIT {
         Path out = smallDisk("64k").resolve("trace.txt");
         CliIT.Result r = CliIT.boxtrace("trace", "-o", out.toString(), "--", "sh", "-c",
                 "i=0; while [ $i -lt 600 ]; do /bin/echo 0123456789012345678901234567890123456789 > /dev/null; i=$((i+1)); done");
-        failsInOneLine(r, "cannot write output");
-        assertThat(r.err()).doesNotContain("none lost");
+        failsInOneLine(r, "cannot write " + out + ": ");
+        // how much of the file was written, and that the events traced were more than it holds
+        assertThat(r.err()).containsPattern("at least [0-9,]+ bytes were written, holding only the events before the failure,"
+                + " of [0-9]+ traced; the rest is not in it").doesNotContain("none lost");
     }
 
     @Test
@@ -84,6 +86,25 @@ class HostileOutputIT {
             assertThat(r.exit()).as(name + ": " + r.err()).isEqualTo(1);
             try (var left = Files.list(disk)) {
                 assertThat(left.toList()).as(name).isEmpty();
+            }
+        }
+        // build's and run's own outputs: a cut profile, page or trace is removed too (they were left behind)
+        Path analyses = Path.of("src/test/resources/recordings/analyses").toAbsolutePath();
+        Path filler = Files.writeString(disk.resolve("filler"), "x"); // takes the one page: a build profile is smaller than a page
+        for (String flag : List.of("--json", "--html", "--trace")) {
+            CliIT.Result r = CliIT.boxtrace("build", "--from", analyses.resolve("build-classic.jsonl.gz").toString(), flag,
+                    disk.resolve("b.out").toString());
+            failsInOneLine(r, "cannot write " + disk.resolve("b.out"));
+            try (var left = Files.list(disk)) {
+                assertThat(left.toList()).as("build " + flag).containsExactly(filler);
+            }
+        }
+        for (String flag : List.of("--json", "--trace")) {
+            CliIT.Result r = CliIT.boxtrace("run", "--from", analyses.resolve("podman-run.jsonl.gz").toString(), flag,
+                    disk.resolve("r.out").toString());
+            failsInOneLine(r, "cannot write " + disk.resolve("r.out"));
+            try (var left = Files.list(disk)) {
+                assertThat(left.toList()).as("run " + flag).containsExactly(filler);
             }
         }
         Path file = Files.writeString(tmp.resolve("existing.ctf"), "x");
@@ -123,6 +144,42 @@ class HostileOutputIT {
         assertThat(Files.readString(victim)).isEqualTo("precious");
         try (var inVictimDir = Files.list(victimDir)) {
             assertThat(inVictimDir.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void whatAnotherUserPlantedOnThePathOrInsideACtfDirectoryIsNotWrittenThrough() throws Exception {
+        Path sticky = Files.createTempDirectory(Path.of("/tmp"), "bt-hostile-");
+        sh("chmod", "1777", sticky.toString());
+        try {
+            Path victim = Files.writeString(tmp.resolve("victim"), "precious");
+            Path victimDir = Files.createDirectory(tmp.resolve("victim-dir"));
+            // a directory link: O_NOFOLLOW on the last name alone would still write into victim-dir
+            sh("runuser", "-u", "nobody", "--", "ln", "-s", victimDir.toString(), sticky.resolve("d").toString());
+            failsInOneLine(CliIT.boxtrace("report", RECORDING, "-o", sticky.resolve("d/out.json").toString()),
+                    "symbolic link of another user's");
+            failsInOneLine(CliIT.boxtrace("trace", "-o", sticky.resolve("d/t.txt").toString(), "--", "true"), "symbolic link");
+            // a .ctf directory made by nobody, holding links named like the files a CTF trace has
+            Path ctf = sticky.resolve("y.ctf");
+            sh("runuser", "-u", "nobody", "--", "mkdir", ctf.toString());
+            for (String f : List.of("metadata", "channel0_0")) {
+                sh("runuser", "-u", "nobody", "--", "ln", "-s", victim.toString(), ctf.resolve(f).toString());
+            }
+            failsInOneLine(CliIT.boxtrace("report", RECORDING, "-o", ctf.toString()), "belongs to another user");
+            // a plain file of nobody's: root writing it would hand nobody the output (and its later contents)
+            sh("runuser", "-u", "nobody", "--", "touch", sticky.resolve("theirs.jsonl").toString());
+            failsInOneLine(CliIT.boxtrace("trace", "--json", "-o", sticky.resolve("theirs.jsonl").toString(), "--", "true"),
+                    "belongs to another user");
+            assertThat(Files.readString(victim)).isEqualTo("precious");
+            try (var inVictimDir = Files.list(victimDir)) {
+                assertThat(inVictimDir.toList()).isEmpty();
+            }
+            // a directory of root's own inside the sticky one is the operator's: written as usual
+            Path own = Files.createDirectory(sticky.resolve("mine"));
+            assertThat(CliIT.boxtrace("report", RECORDING, "-o", own.resolve("x.ctf").toString()).exit()).isZero();
+            assertThat(own.resolve("x.ctf/metadata")).isRegularFile();
+        } finally {
+            sh("rm", "-rf", sticky.toString());
         }
     }
 }

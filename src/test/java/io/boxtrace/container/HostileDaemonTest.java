@@ -169,4 +169,85 @@ class HostileDaemonTest {
             meta.close();
         }
     }
+
+    @Test
+    void aDaemonThatTricklesAByteAtATimeIsCutOffAtTheWholeRequestLimit() throws Exception {
+        // Every byte comes well within the per-read timeout, so only a limit on the whole request ends it.
+        DockerClient d = new DockerClient(serve(c -> {
+            for (byte b : ("HTTP/1.1 200 OK\r\nApi-Version: 1.43\r\nX-Pad: " + "a".repeat(10_000)).getBytes(StandardCharsets.US_ASCII)) {
+                c.write(ByteBuffer.wrap(new byte[] {b}));
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }), 400, 1_500);
+        long t0 = System.nanoTime();
+        assertThatThrownBy(d::negotiate).isInstanceOf(RuntimeUnavailableException.class)
+                .hasMessageContaining("does not answer").hasMessageContaining("no complete answer within 1500 ms");
+        assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(1_400L, 3_000L);
+    }
+
+    @Test
+    void anEventStreamNamingEndlessNewContainersKeepsTheCacheBounded() throws Exception {
+        int sent = MetaCache.MAX_ENTRIES * 3;
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Path sock = serve(new Behaviour() {
+            private int n;
+
+            @Override
+            public void serve(SocketChannel c) throws IOException {
+                int which;
+                synchronized (this) {
+                    which = n++;
+                }
+                if (which == 0) {
+                    c.write(ByteBuffer.wrap("HTTP/1.1 200 OK\r\nApi-Version: 1.43\r\nContent-Length: 2\r\n\r\nOK"
+                            .getBytes(StandardCharsets.US_ASCII)));
+                    c.close();
+                    return;
+                }
+                c.write(ByteBuffer.wrap("HTTP/1.1 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+                String labels = "x".repeat(2_000); // 2 KB a container: 12,288 of them would be 24 MB of labels
+                for (int i = 0; i < sent; i++) {
+                    String line = "{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\""
+                            + String.format("%064x", i) + "\",\"Attributes\":{\"name\":\"n" + i + "\",\"image\":\"i\",\"l\":\""
+                            + labels + "\"}}}\n";
+                    ByteBuffer b = ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII));
+                    while (b.hasRemaining()) {
+                        c.write(b);
+                    }
+                }
+                done.countDown();
+            }
+        });
+        ContainerMetadata meta = new ContainerMetadata(new DockerClient(sock, 2_000), new PodmanStore(dir.resolve("none.json")),
+                w -> { });
+        try {
+            meta.startEvents();
+            assertThat(done.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(300);
+            assertThat(meta.cachedContainers()).isPositive().isLessThanOrEqualTo(MetaCache.MAX_ENTRIES);
+            // the newest container is still named from the stream; the oldest made room
+            String newest = String.format("%064x", sent - 1);
+            assertThat(meta.lookup(new CgroupRef("docker", newest, null, null, null))).map(ContainerMeta::name)
+                    .contains("n" + (sent - 1));
+        } finally {
+            meta.close();
+        }
+    }
+
+    @Test
+    void aSilentDaemonIsNamedAsTheReasonNamesAreMissing() throws Exception {
+        ContainerMetadata meta = new ContainerMetadata(new DockerClient(serve(SILENT), 1_000),
+                new PodmanStore(dir.resolve("none.json")), w -> { });
+        try {
+            assertThat(meta.namesPending()).isEmpty();
+            assertThat(meta.lookup(new CgroupRef("docker", "c".repeat(64), null, null, null))).isEmpty();
+            assertThat(meta.namesPending()).get().asString().contains("has not answered").contains("known by id only");
+        } finally {
+            meta.close();
+        }
+    }
 }

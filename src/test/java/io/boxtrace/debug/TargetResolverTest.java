@@ -115,4 +115,14 @@ class TargetResolverTest {
         process(502, 100, 4, "sleep", "/docker/" + WEB, web, 51);
         assertThat(resolver().resolve("web").pid()).isEqualTo(502);
     }
+
+    @Test
+    void aRunningContainerWhoseNameHasNotArrivedIsFoundByTheIdTheRuntimeGivesForIt() throws Exception {
+        // Docker answered the name look-up too slowly: the processes carry the id only, the runtime's list has the name
+        ContainerInfo unnamed = container(WEB, null);
+        process(101, 100, 1, "nginx", "/docker/" + WEB, unnamed, 11);
+        known.add(new RuntimeContainer(WEB, "web", "docker", true));
+        runtimePids.put(WEB, 101);
+        assertThat(resolver().resolve("web").pid()).isEqualTo(101);
+    }
 }

@@ -38,14 +38,13 @@ public record ProfileDocument(String builder, double wallMs, List<Step> steps) {
         }
     }
 
-    /** Reads a profile; a file that is not one is an {@link IllegalArgumentException} naming what is wrong. */
-    public static ProfileDocument read(Path file) throws IOException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(file.toFile());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": not JSON (" + e.getOriginalMessage() + ")");
-        }
+    /**
+     * Parses a profile's bytes; name is the file for messages. A document that is not one is an
+     * {@link IllegalArgumentException}; a {@link com.fasterxml.jackson.core.JsonProcessingException} is left to the caller to word.
+     */
+    public static ProfileDocument parse(byte[] bytes, String name) throws IOException {
+        JsonNode root = JSON.readTree(bytes);
+        Path file = Path.of(name);
         if (root == null || !root.isObject() || !root.path("steps").isArray() || !root.has("builder")) {
             throw new IllegalArgumentException(file + ": not a build profile (boxtrace build --json FILE writes one)");
         }

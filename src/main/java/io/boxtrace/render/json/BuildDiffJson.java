@@ -16,7 +16,7 @@ import java.io.Writer;
  */
 public final class BuildDiffJson {
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonFactory FACTORY = JsonOutput.FACTORY;
 
     private BuildDiffJson() {
     }

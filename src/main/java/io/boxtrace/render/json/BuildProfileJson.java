@@ -29,7 +29,7 @@ import java.math.RoundingMode;
  */
 public final class BuildProfileJson {
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonFactory FACTORY = JsonOutput.FACTORY;
 
     private BuildProfileJson() {
     }

@@ -19,7 +19,7 @@ import java.util.function.IntFunction;
  */
 public final class ContainerTreeJson {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = JsonOutput.MAPPER;
 
     private ContainerTreeJson() {
     }
@@ -49,7 +49,7 @@ public final class ContainerTreeJson {
         if (withHost) {
             top.set("host", ProcessTreeJson.array(ProcessTree.forest(tree.host()), users, clock));
         }
-        return top.toString();
+        return JsonOutput.write(top);
     }
 
     static ObjectNode container(ContainerInfo c) {

@@ -34,7 +34,7 @@ import java.util.Locale;
  */
 public final class EventJson {
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonFactory FACTORY = JsonOutput.FACTORY;
     private final Clock clock;
     private final TimeFormat time = new TimeFormat();
 

@@ -16,7 +16,7 @@ import java.util.function.IntToLongFunction;
  */
 public final class ProcessTreeJson {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = JsonOutput.MAPPER;
 
     private ProcessTreeJson() {
     }
@@ -24,7 +24,7 @@ public final class ProcessTreeJson {
     public static String write(List<ProcessTree.Node> trees, IntFunction<String> users, Clock clock) {
         ObjectNode top = MAPPER.createObjectNode();
         top.set("processes", array(trees, users, clock));
-        return top.toString();
+        return JsonOutput.write(top);
     }
 
     /** The trees as a JSON array. */

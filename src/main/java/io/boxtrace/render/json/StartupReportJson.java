@@ -12,7 +12,7 @@ import java.util.List;
 /** The start-up report as one JSON document (fields in README.md, "boxtrace run"). Stateless. */
 public final class StartupReportJson {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = JsonOutput.MAPPER;
 
     private StartupReportJson() {
     }
@@ -45,8 +45,10 @@ public final class StartupReportJson {
             o.put("op", n.op());
             ArrayNode ns = o.putArray("namespaces");
             n.namespaces().forEach(ns::add);
-            o.put("path", n.path());
-            o.put("inode", n.inode());
+            o.put("path", n.path()); // absent (null: left out) for an unshare
+            if (n.inode() != 0) {
+                o.put("inode", n.inode());
+            }
             o.put("result", n.result());
         }
         ArrayNode phases = top.putArray("phases");
@@ -76,7 +78,7 @@ public final class StartupReportJson {
         if (interrupted != null) {
             top.put("interrupted", interrupted);
         }
-        return top.toString();
+        return JsonOutput.write(top);
     }
 
     private static ArrayNode procs(List<StartupReport.Proc> ps, Clock clock, TimeFormat tf) {

@@ -69,9 +69,14 @@ public final class CtfTraceSink implements Sink {
         // Derived from the recording, so converting the same recording twice gives the same trace.
         UUID uuid = UUID.nameUUIDFromBytes((header.hostname() + "/" + header.startMonoNs() + "/"
                 + header.wallMinusMonoNs()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        Files.writeString(dir.resolve("metadata"), CtfMetadata.tsdl(header, uuid));
-        file = FileChannel.open(dir.resolve("channel0_0"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+        // Never through a link: a directory someone else made in /tmp may hold links named like these.
+        try (FileChannel metadata = io.boxtrace.sink.file.OutputFiles.createInside(dir, "metadata")) {
+            ByteBuffer text = java.nio.charset.StandardCharsets.UTF_8.encode(CtfMetadata.tsdl(header, uuid));
+            while (text.hasRemaining()) {
+                metadata.write(text);
+            }
+        }
+        file = io.boxtrace.sink.file.OutputFiles.createInside(dir, "channel0_0");
         stream = new CtfStreamWriter(file, uuid);
     }
 

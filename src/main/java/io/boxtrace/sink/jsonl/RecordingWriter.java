@@ -72,9 +72,18 @@ public final class RecordingWriter implements Sink {
 
     /** Creates (or truncates) path; gzip when its name ends in {@code .gz}. */
     public static RecordingWriter create(Path path, RecordingHeader header, LongSupplier monoNow) throws IOException {
-        return new RecordingWriter(io.boxtrace.sink.file.OutputFiles.create(path), path.getFileName().toString().endsWith(".gz"),
-                header, monoNow);
+        io.boxtrace.sink.file.CountedOutput file = io.boxtrace.sink.file.OutputFiles.create(path);
+        RecordingWriter w = new RecordingWriter(file, path.getFileName().toString().endsWith(".gz"), header, monoNow);
+        w.written = file::written;
+        return w;
     }
+
+    /** Bytes of the file written so far (for the message when a write fails), or -1 when unknown. */
+    public long bytesWritten() {
+        return written.getAsLong();
+    }
+
+    private LongSupplier written = () -> -1;
 
     /**
      * Keeps what was alive at the start for {@link #begin}, which writes it right after the header as

@@ -74,6 +74,13 @@ public final class AgentMetrics {
                 .callback(cb -> cb.call(heals.getAsLong())).register(registry);
     }
 
+    /** Events or flushes an output (the JSON lines file) could not write, read at scrape time. */
+    public void outputErrors(LongSupplier errors) {
+        CounterWithCallback.builder().name("boxtrace_output_errors_total")
+                .help("Events or flushes the --output file could not write (disk full, ...): that output is incomplete")
+                .callback(cb -> cb.call(errors.getAsLong())).register(registry);
+    }
+
     /** Records an exporter dropped, by signal ({@code logs}, {@code traces}), read at scrape time. */
     public void otlpDropped(ToLongFunction<String> droppedBySignal) {
         CounterWithCallback.builder().name("boxtrace_otlp_dropped_total")

@@ -48,7 +48,7 @@ public final class RotatingLineWriter extends Writer {
     }
 
     private void open() throws IOException {
-        out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        out = io.boxtrace.sink.file.OutputFiles.append(file);
         size = Files.size(file);
     }
 

@@ -36,18 +36,17 @@ public final class ProcReader {
         return root.resolve(Integer.toString(pid));
     }
 
-    /**
-     * The most of a command line read: the eBPF source's argv capture ({@code ARGS_MAX}). argv is the
-     * traced world's to choose (megabytes are allowed), and a snapshot reads every process's.
-     */
-    public static final int MAX_CMDLINE_BYTES = 16 * 1024;
-    /** The most read of any other /proc file (stat, status, cgroup, io: a few KiB in practice). */
-    private static final int MAX_FILE_BYTES = 1 << 20;
-
-    /** The NUL-separated argument vector, cut at {@link #MAX_CMDLINE_BYTES}; empty for kernel threads and zombies. */
+    /** The NUL-separated argument vector; empty list for kernel threads and zombies. */
     public Optional<List<String>> cmdline(int pid) {
         return readBytes(dir(pid).resolve("cmdline"), MAX_CMDLINE_BYTES).map(ProcReader::splitNul);
     }
+
+    /**
+     * Most bytes of a command line read from /proc, as many as the kernel-side sources capture at most
+     * (16383, README "Sources"): a process chooses its argv (up to 6 MiB with a large stack limit), and
+     * forty such processes in a container made {@code tree} run out of memory.
+     */
+    public static final int MAX_CMDLINE_BYTES = 16_384;
 
     /** The executable's path (the target of /proc/PID/exe), without a {@code " (deleted)"} suffix. */
     public Optional<String> exe(int pid) {
@@ -134,7 +133,11 @@ public final class ProcReader {
         return out;
     }
 
-    /** At most max bytes of p (a /proc file reports size 0, so Files.readAllBytes would read it all). */
+    private static Optional<byte[]> readBytes(Path p) {
+        return readBytes(p, Integer.MAX_VALUE);
+    }
+
+    /** At most max bytes of p (a /proc file the traced process controls, read no further). */
     private static Optional<byte[]> readBytes(Path p, int max) {
         try (java.io.InputStream in = Files.newInputStream(p)) {
             return Optional.of(in.readNBytes(max));
@@ -146,7 +149,7 @@ public final class ProcReader {
     }
 
     private static Optional<String> readString(Path p) {
-        return readBytes(p, MAX_FILE_BYTES).map(b -> new String(b, StandardCharsets.UTF_8));
+        return readBytes(p).map(b -> new String(b, StandardCharsets.UTF_8));
     }
 
     private static Optional<String> readLink(Path p) {

@@ -1,5 +1,6 @@
 package io.boxtrace.source.recording;
 
+import io.boxtrace.recording.JsonFields;
 import io.boxtrace.recording.RecordCodec;
 
 import io.boxtrace.recording.RefCache;
@@ -46,33 +47,30 @@ final class EventDecoder {
             throw new IllegalArgumentException("event of type \"" + type + "\" without its \"rec\" object"
                     + " (a trace --json line, not a recording line?)");
         }
-        if (!n.path("mono_ns").canConvertToLong()) {
-            throw new IllegalArgumentException("no mono_ns");
-        }
-        long t = n.path("mono_ns").asLong();
+        long t = JsonFields.nonNegative(n, "mono_ns");
         ContainerInfo eventContainer = type.startsWith("container_") ? container(rec.get("event_container")) : null;
         ProcessInfo process = process(rec.get("process"));
         ProcessInfo parent = process(rec.get("parent"));
         ContainerInfo container = container(rec.get("container"));
         Event e = switch (type) {
-            case "fork" -> new ForkEvent(t, task(rec), n.path("pid").asInt(), n.path("tid").asInt(),
-                    n.path("clone_flags").asLong(0));
+            case "fork" -> new ForkEvent(t, task(rec), JsonFields.i(n, "pid", 0), JsonFields.i(n, "tid", 0),
+                    JsonFields.l(n, "clone_flags", 0));
             case "exec" -> new ExecEvent(t, task(rec), RecordCodec.text(n, "filename"), strings(n.path("args")),
-                    n.path("args_truncated").asBoolean(), RecordCodec.text(n, "cwd"), n.path("errno").asInt(0),
+                    n.path("args_truncated").asBoolean(), RecordCodec.text(n, "cwd"), JsonFields.i(n, "errno", 0),
                     ExecEvent.ArgvSource.valueOf(n.path("args_source").asText("gone").toUpperCase(Locale.ROOT)));
             case "exit" -> new ExitEvent(t, task(rec),
-                    n.has("exit_code") ? n.get("exit_code").asInt() : rec.path("exit_code").asInt(Task.UNKNOWN),
-                    n.path("signal").asInt(0), n.path("core_dumped").asBoolean(false), ResourceJson.read(n));
+                    n.has("exit_code") ? JsonFields.i(n, "exit_code", Task.UNKNOWN) : JsonFields.i(rec, "exit_code", Task.UNKNOWN),
+                    JsonFields.i(n, "signal", 0), n.path("core_dumped").asBoolean(false), ResourceJson.read(n));
             case "comm" -> new CommEvent(t, task(rec), n.path("comm").asText());
             case "id_change" -> new IdChangeEvent(t, task(rec),
                     IdChangeEvent.Kind.valueOf(n.path("kind").asText().toUpperCase(Locale.ROOT)),
-                    n.path("real").asInt(), n.path("effective").asInt());
+                    JsonFields.i(n, "real", 0), JsonFields.i(n, "effective", 0));
             case "namespace" -> new NamespaceEvent(t, task(rec),
                     NamespaceEvent.Op.valueOf(n.path("op").asText().toUpperCase(Locale.ROOT)),
                     namespaces(n.path("namespaces")), RecordCodec.text(n, "path"), RecordCodec.text(n, "path2"),
-                    n.path("inode").asLong(0), n.path("flags").asLong(0), n.path("result").asInt());
+                    JsonFields.l(n, "inode", 0), JsonFields.l(n, "flags", 0), JsonFields.i(n, "result", 0));
             case "snapshot" -> new SnapshotEvent(t, rec.has("snapshot") ? RecordCodec.process(rec.get("snapshot")) : process);
-            case "lost" -> new LostEvent(t, RecordCodec.text(n, "source"), n.path("count").asLong(),
+            case "lost" -> new LostEvent(t, RecordCodec.text(n, "source"), JsonFields.l(n, "count", 0),
                     RecordCodec.text(n, "reason"));
             case "container_start", "container_stop" -> new ContainerEvent(t,
                     type.equals("container_start") ? ContainerEvent.Kind.START : ContainerEvent.Kind.STOP,
@@ -84,7 +82,7 @@ final class EventDecoder {
 
     private ProcessInfo process(JsonNode n) {
         if (n != null && n.isArray()) {
-            ProcessKey key = new ProcessKey(n.path(0).asInt(), n.path(1).asLong());
+            ProcessKey key = new ProcessKey(JsonFields.i(n.path(0), "process reference"), JsonFields.l(n.path(1), "process reference"));
             ProcessInfo p = processes.get(key);
             if (p == null) {
                 throw new IllegalArgumentException("reference to process " + key + " that no earlier line holds");

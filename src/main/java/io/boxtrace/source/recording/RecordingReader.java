@@ -130,7 +130,12 @@ public final class RecordingReader implements AutoCloseable {
             }
             String type = n.path("type").asText("");
             if (type.equals("summary")) {
-                summary = RecordingSummary.fromJson(n);
+                try {
+                    summary = RecordingSummary.fromJson(n);
+                } catch (RuntimeException e) {
+                    // a summary whose counts cannot be read must not pass for "none lost"
+                    throw error("a broken summary line (" + e.getMessage() + ")");
+                }
                 continue;
             }
             if (type.equals(RecordingHeader.TYPE)) {
@@ -198,7 +203,7 @@ public final class RecordingReader implements AutoCloseable {
         try {
             h = n == null ? null : RecordingHeader.fromJson(n);
         } catch (RuntimeException e) {
-            h = null;
+            throw error("a broken recording header (" + e.getMessage() + ")");
         }
         if (h == null) {
             throw error("not a boxtrace recording (the first line is not a \"" + RecordingHeader.TYPE
