@@ -2,6 +2,9 @@ package io.boxtrace.cli;
 
 import io.boxtrace.render.Escape;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,9 +15,6 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "boxtrace", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "What happens inside Linux containers, seen from the host, from the kernel's own events.",
-        subcommands = {TraceCommand.class, TreeCommand.class, BuildCommand.class, RunCommand.class, RecordCommand.class,
-                ReportCommand.class, AgentCommand.class, DebugCommand.class, AotTrainingCommand.class, CommandLine.HelpCommand.class,
-                picocli.AutoComplete.GenerateCompletion.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok (with -- COMMAND: the command's own exit status)", "1:runtime error", "2:usage error",
                 "3:missing privilege or kernel feature", "4:internal error"})
@@ -42,7 +42,7 @@ public final class Main implements Runnable {
 
     /** Runs boxtrace with the given streams and returns the exit code (used by tests too). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
         int code = cl.execute(args);
@@ -57,9 +57,45 @@ public final class Main implements Runnable {
         return code;
     }
 
+    /** Every command, in the order the help lists them. */
+    private static final Map<String, Supplier<Object>> COMMANDS = commands();
+
+    private static Map<String, Supplier<Object>> commands() {
+        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("trace", TraceCommand::new);
+        m.put("tree", TreeCommand::new);
+        m.put("build", BuildCommand::new);
+        m.put("run", RunCommand::new);
+        m.put("record", RecordCommand::new);
+        m.put("report", ReportCommand::new);
+        m.put("agent", AgentCommand::new);
+        m.put("debug", DebugCommand::new);
+        m.put("aot-training", AotTrainingCommand::new);
+        m.put("help", CommandLine.HelpCommand::new);
+        m.put("generate-completion", picocli.AutoComplete.GenerateCompletion::new);
+        return m;
+    }
+
+    /** The whole command line, every command in it (help, tests). */
     static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line for these arguments: when they name a command, only that one is built. picocli
+     * builds a command's whole model (every option, by reflection) when it is added, and building all
+     * of them was a large part of a short command's start-up; help and completion need them all.
+     */
+    static CommandLine commandLine(String[] args) {
         CommandLine cl = new CommandLine(new Main());
-        cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        String first = args.length > 0 ? args[0] : "";
+        Supplier<Object> only = first.equals("help") || first.equals("generate-completion") ? null : COMMANDS.get(first);
+        if (only != null) {
+            cl.addSubcommand(first, only.get());
+        } else {
+            COMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
+            cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        }
         cl.setExecutionExceptionHandler(Main::onException);
         cl.setParameterExceptionHandler(Main::onUsageError);
         return cl;
