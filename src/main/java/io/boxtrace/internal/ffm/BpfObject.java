@@ -155,6 +155,15 @@ public final class BpfObject implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        close(true);
+    }
+
+    /**
+     * Detaches and frees everything; the ring buffer's mapping too unless {@code unmapRing} is false:
+     * a reader thread that could not be stopped may still be reading it, and reading unmapped memory
+     * would crash the JVM. The mapping keeps the map alive in the kernel and goes with the process.
+     */
+    public synchronized void close(boolean unmapRing) {
         if (closed) {
             return;
         }
@@ -163,7 +172,7 @@ public final class BpfObject implements AutoCloseable {
             call(() -> (int) lib.linkDestroy.invokeExact(l));
         }
         links.clear();
-        if (ring != null) {
+        if (ring != null && unmapRing) {
             ring.close();
         }
         call(() -> {

@@ -329,7 +329,8 @@ public final class EbpfSource implements EventSource {
         }
         synchronized (this) {
             if (bpf != null) {
-                bpf.close();
+                // A reader still inside a hand-over (a stuck consumer) keeps reading the ring's mapping.
+                bpf.close(t == null || !t.isAlive() || t == Thread.currentThread());
                 bpf = null;
             }
             if (loading != null) {
