@@ -117,6 +117,39 @@ public final class Libc {
         }
     }
 
+    public static MemorySegment mmap(MemorySegment cap, MemorySegment addr, long length, int prot, int flags, int fd,
+                                     long offset) {
+        try {
+            return (MemorySegment) Mmap.H.invokeExact(cap, addr, length, prot, flags, fd, offset);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int munmap(MemorySegment cap, MemorySegment addr, long length) {
+        try {
+            return (int) Munmap.H.invokeExact(cap, addr, length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int poll(MemorySegment cap, MemorySegment fds, long nfds, int timeoutMs) {
+        try {
+            return (int) Poll.H.invokeExact(cap, fds, nfds, timeoutMs);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int pageSize(MemorySegment cap) {
+        try {
+            return (int) GetPageSize.H.invokeExact(cap);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     private static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {
             return r;
@@ -161,5 +194,21 @@ public final class Libc {
 
     private static final class Mount {
         static final MethodHandle H = bind("mount", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+    }
+
+    private static final class Mmap {
+        static final MethodHandle H = bind("mmap", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+    }
+
+    private static final class Munmap {
+        static final MethodHandle H = bind("munmap", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    }
+
+    private static final class Poll {
+        static final MethodHandle H = bind("poll", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+    }
+
+    private static final class GetPageSize {
+        static final MethodHandle H = bind("getpagesize", FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 }

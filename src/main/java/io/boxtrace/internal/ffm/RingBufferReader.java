@@ -1,13 +1,8 @@
 package io.boxtrace.internal.ffm;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -39,18 +34,6 @@ public final class RingBufferReader implements AutoCloseable {
 
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle MMAP = bind("mmap", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-            ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
-    private static final MethodHandle MUNMAP = bind("munmap",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-    private static final MethodHandle POLL = bind("poll",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
-    private static final MethodHandle PAGE_SIZE = LINKER.downcallHandle(LINKER.defaultLookup().find("getpagesize")
-            .orElseThrow(() -> new UnsatisfiedLinkError("libc has no getpagesize")), FunctionDescriptor.of(ValueLayout.JAVA_INT));
-
     private final Arena arena;
     private final MemorySegment capture;
     private final MemorySegment pollFd;
@@ -72,9 +55,9 @@ public final class RingBufferReader implements AutoCloseable {
         if (Long.bitCount(dataSize) != 1) {
             throw new IllegalArgumentException("ring buffer size " + dataSize + " is not a power of two");
         }
-        long page = pageSize();
         Arena arena = Arena.ofShared();
-        MemorySegment capture = arena.allocate(CAPTURE);
+        MemorySegment capture = Libc.newCapture(arena);
+        long page = Libc.pageSize(capture);
         MemorySegment consumer = mmap(capture, fd, page, PROT_READ | PROT_WRITE, 0);
         MemorySegment producer;
         try {
@@ -95,7 +78,7 @@ public final class RingBufferReader implements AutoCloseable {
     RingBufferReader(Arena arena, int fd, MemorySegment consumer, MemorySegment producer, MemorySegment data,
                      long dataSize, boolean mapped) {
         this.arena = arena;
-        this.capture = arena.allocate(CAPTURE);
+        this.capture = Libc.newCapture(arena);
         this.pollFd = arena.allocate(8, 4);
         this.consumerPage = consumer;
         this.producerPages = producer;
@@ -117,14 +100,9 @@ public final class RingBufferReader implements AutoCloseable {
         if (n > 0) {
             return n;
         }
-        int rc;
-        try {
-            rc = (int) POLL.invokeExact(capture, pollFd, 1L, timeoutMs);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        int rc = Libc.poll(capture, pollFd, 1L, timeoutMs);
         if (rc < 0) {
-            return -(int) ERRNO.get(capture, 0L);
+            return -Libc.errno(capture);
         }
         return consume(onRecord);
     }
@@ -189,37 +167,14 @@ public final class RingBufferReader implements AutoCloseable {
 
     private static MemorySegment mmap(MemorySegment capture, int fd, long length, int prot, long offset)
             throws NativeException {
-        MemorySegment at;
-        try {
-            at = (MemorySegment) MMAP.invokeExact(capture, MemorySegment.NULL, length, prot, MAP_SHARED, fd, offset);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        MemorySegment at = Libc.mmap(capture, MemorySegment.NULL, length, prot, MAP_SHARED, fd, offset);
         if (at.address() == -1L) {
-            throw new NativeException("mmap of the ring buffer", (int) ERRNO.get(capture, 0L));
+            throw new NativeException("mmap of the ring buffer", Libc.errno(capture));
         }
         return at.reinterpret(length);
     }
 
     private static void munmap(MemorySegment capture, MemorySegment s) {
-        try {
-            int ignored = (int) MUNMAP.invokeExact(capture, s, s.byteSize());
-        } catch (Throwable t) {
-            // nothing to do: the mapping goes with the process
-        }
-    }
-
-    private static long pageSize() {
-        try {
-            return (int) PAGE_SIZE.invokeExact();
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
-
-    private static MethodHandle bind(String name, FunctionDescriptor fd) {
-        MemorySegment addr = LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return LINKER.downcallHandle(addr, fd, Linker.Option.captureCallState("errno"));
+        Libc.munmap(capture, s, s.byteSize()); // a failure leaves the mapping to the process's exit
     }
 }

@@ -38,9 +38,8 @@ public final class ProcSnapshot {
         List<Integer> pids = proc.pids();
         // Each process is a handful of small /proc reads, independent of the others: on a host with
         // thousands of processes they are spread over the cores (tree's wall time is mostly this).
-        List<ProcessInfo> read = pids.size() < PARALLEL_FROM
-                ? pids.stream().map(this::read).flatMap(Optional::stream).toList()
-                : pids.parallelStream().map(this::read).flatMap(Optional::stream).toList();
+        List<ProcessInfo> read = (pids.size() < PARALLEL_FROM ? pids.stream() : pids.parallelStream())
+                .map(this::read).flatMap(Optional::stream).toList();
         Map<Integer, ProcessInfo> byPid = new LinkedHashMap<>();
         for (ProcessInfo p : read) {
             byPid.put(p.pid(), p);
