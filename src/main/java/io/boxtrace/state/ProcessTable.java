@@ -58,6 +58,12 @@ public final class ProcessTable {
     /** The init (nspid 1) of each pid namespace, among processes read from /proc. */
     private final Map<Long, ProcNode> initByPidNs = new HashMap<>();
     private final LinkedHashMap<ProcessKey, ProcNode> exited = new LinkedHashMap<>();
+    /**
+     * No later than the exit time of the oldest entry of {@link #exited} (Long.MAX_VALUE when none is
+     * known): lets {@link #expireExited} return without an iterator on most events. Stale only towards
+     * older, which costs one needless walk, never a missed expiry.
+     */
+    private long oldestExitedNs = Long.MAX_VALUE;
     private final Map<Integer, ProcNode> lastExitedByPid = new HashMap<>();
     private final List<Held> held = new ArrayList<>();
     private final IntFunction<Optional<ProcessInfo>> procLookup;
@@ -234,6 +240,7 @@ public final class ProcessTable {
         n.exitSignal = signal;
         n.changed();
         if (exited.put(n.key, n) == null) {
+            oldestExitedNs = Math.min(oldestExitedNs, timeNs);
             n.retainedArgChars = argChars(n); // remembered: what is subtracted at expiry is what was added
             exitedArgChars += n.retainedArgChars;
         }
@@ -377,9 +384,15 @@ public final class ProcessTable {
     }
 
     private void expireExited() {
+        boolean withinBounds = exited.size() <= maxExited && exitedArgChars <= maxExitedArgChars;
+        if (withinBounds && latestNs - oldestExitedNs < graceNs) {
+            return; // the common case: nothing is due, and no iterator is made per event
+        }
+        oldestExitedNs = Long.MAX_VALUE;
         for (Iterator<ProcNode> it = exited.values().iterator(); it.hasNext(); ) {
             ProcNode n = it.next();
             if (exited.size() <= maxExited && exitedArgChars <= maxExitedArgChars && latestNs - n.exitNs < graceNs) {
+                oldestExitedNs = n.exitNs;
                 break; // insertion order is exit order: the rest are younger
             }
             it.remove();
