@@ -64,6 +64,8 @@ public final class ProcessTable {
      * older, which costs one needless walk, never a missed expiry.
      */
     private long oldestExitedNs = Long.MAX_VALUE;
+    /** What {@link #apply} collects for one event before it is copied out (the owner thread only). */
+    private final List<TracedEvent> scratch = new ArrayList<>(4);
     private final Map<Integer, ProcNode> lastExitedByPid = new HashMap<>();
     private final List<Held> held = new ArrayList<>();
     private final IntFunction<Optional<ProcessInfo>> procLookup;
@@ -111,7 +113,8 @@ public final class ProcessTable {
     public List<TracedEvent> apply(Event e) {
         eventCount++;
         latestNs = Math.max(latestNs, e.timeNs());
-        List<TracedEvent> out = new ArrayList<>(1);
+        List<TracedEvent> out = scratch;
+        out.clear();
         switch (e) {
             case ForkEvent f -> onFork(f, out);
             case ExecEvent x -> out.add(onExec(x));
@@ -139,7 +142,8 @@ public final class ProcessTable {
         }
         releaseDue(out);
         expireExited();
-        return out;
+        // One small immutable list per event (an ArrayList and its array were two); the caller may keep it.
+        return out.size() == 1 ? List.of(out.getFirst()) : List.copyOf(out);
     }
 
     private void onFork(ForkEvent f, List<TracedEvent> out) {
@@ -249,8 +253,8 @@ public final class ProcessTable {
 
     private static long argChars(ProcNode n) {
         long c = 16;
-        for (String a : n.args) {
-            c += a.length() + 1;
+        for (int i = 0, k = n.args.size(); i < k; i++) {
+            c += n.args.get(i).length() + 1;
         }
         return c;
     }

@@ -54,6 +54,10 @@ public final class EventJson {
     private static final SerializableString CONTAINER = new SerializedString("container");
     private final Clock clock;
     private final TimeFormat time = new TimeFormat();
+    private final char[] msText = new char[32];
+    /** The JSON names of ExecEvent.ArgvSource, made once (lower-casing per event made two objects). */
+    private static final String[] ARGS_SOURCE = java.util.Arrays.stream(ExecEvent.ArgvSource.values())
+            .map(v -> v.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
 
     public EventJson(Clock clock) {
         this.clock = clock;
@@ -191,7 +195,7 @@ public final class EventJson {
         }
         g.writeEndArray();
         g.writeBooleanField("args_truncated", x.argsTruncated());
-        g.writeStringField("args_source", x.detail().name().toLowerCase(Locale.ROOT));
+        g.writeStringField("args_source", ARGS_SOURCE[x.detail().ordinal()]);
         if (x.cwd() != null) {
             g.writeStringField("cwd", x.cwd());
         }
@@ -218,7 +222,7 @@ public final class EventJson {
         ProcessInfo p = t.process();
         if (p != null && p.startNs() > 0 && x.timeNs() >= p.startNs()) {
             g.writeFieldName("duration_ms");
-            g.writeNumber(ResourceJson.msText(x.timeNs() - p.startNs()));
+            g.writeNumber(msText, 0, ResourceJson.msChars(x.timeNs() - p.startNs(), msText));
         }
         ResourceJson.write(g, x.resources());
     }
