@@ -71,6 +71,9 @@ final class CommCache {
     }
 
     private static String decode(ByteBuffer b, int offset, int n) {
+        if (b.hasArray()) {
+            return new String(b.array(), b.arrayOffset() + offset, n, StandardCharsets.UTF_8);
+        }
         byte[] bytes = new byte[n];
         b.get(offset, bytes);
         return new String(bytes, StandardCharsets.UTF_8);

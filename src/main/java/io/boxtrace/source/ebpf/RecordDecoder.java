@@ -207,6 +207,9 @@ public final class RecordDecoder {
     }
 
     private static String utf8(ByteBuffer b, int offset, int len) {
+        if (b.hasArray()) { // the ring reader's heap copy: decode from it, without a copy per string
+            return new String(b.array(), b.arrayOffset() + offset, len, StandardCharsets.UTF_8);
+        }
         byte[] bytes = new byte[len];
         b.get(offset, bytes);
         return new String(bytes, StandardCharsets.UTF_8);
