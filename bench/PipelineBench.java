@@ -24,7 +24,8 @@ import java.util.List;
  * CPU per event of what boxtrace's pipeline thread does in {@code trace --json} during an exec storm:
  * the process table, container attribution and the JSON line, on the real host components (the
  * /proc snapshot, the container registry), fed with the events the kernel sends for N execs of
- * {@code /bin/true TAG-i} (fork, exec, exit each) by this process as their parent. Measures the
+ * {@code /bin/true TAG-i} (fork, exec, exit each) by this process as their parent; and before that
+ * the reader thread's decoding of real captured records. Measures the
  * thread's own CPU time, so the figure holds on a busy machine where the storm's wall-clock figures
  * do not. A measurement, not a test: {@code bench/pipeline.sh [N] [ROUNDS]} runs it with the
  * launcher's JVM settings; round 1 includes the warm-up a real storm also pays.
@@ -37,6 +38,7 @@ public final class PipelineBench {
         String stages = cli.length > 2 ? cli[2] : "state,containers,json"; // what to run, for finding where time goes
         boolean runContainers = stages.contains("containers");
         boolean runJson = stages.contains("json");
+        decodeBench(n, rounds);
         PrintWriter err = new PrintWriter(System.err, true);
         try (Components c = Components.forHost(err, "pipeline-bench")) {
             StateStage state = c.state();
@@ -88,6 +90,40 @@ public final class PipelineBench {
                 System.out.printf("BENCH pipeline round %d: %d events, %.2f us CPU per event, %.1f us per exec,"
                         + " %d bytes allocated per event%n", r, events, cpu / 1e3 / events, cpu / 1e3 / n, allocated / events);
             }
+        }
+    }
+
+    /**
+     * The reader thread's share: decoding records the kernel really wrote (the captured fixtures in
+     * src/test/resources/ebpf) into events, from a heap copy as the ring reader hands them over.
+     */
+    static void decodeBench(int n, int rounds) throws java.io.IOException {
+        List<java.nio.ByteBuffer> records = new ArrayList<>();
+        try (var files = Files.list(Path.of("src/test/resources/ebpf"))) {
+            for (Path f : files.filter(x -> x.getFileName().toString().startsWith("rec-")).sorted().toList()) {
+                records.add(java.nio.ByteBuffer.wrap(Files.readAllBytes(f)).order(java.nio.ByteOrder.nativeOrder()));
+            }
+        }
+        var decoder = new io.boxtrace.source.ebpf.RecordDecoder(1024, null);
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        List<Event> out = new ArrayList<>();
+        for (int r = 1; r <= rounds; r++) {
+            long c0 = mx.getCurrentThreadCpuTime();
+            long a0 = mx.getCurrentThreadAllocatedBytes();
+            long decoded = 0;
+            for (int i = 0; i < 3 * n; i++) {
+                var b = records.get(i % records.size());
+                b.clear();
+                decoder.decode(b, out::add);
+                decoded++;
+                if (out.size() > 512) {
+                    out.clear();
+                }
+            }
+            long cpu = mx.getCurrentThreadCpuTime() - c0;
+            long allocated = mx.getCurrentThreadAllocatedBytes() - a0;
+            System.out.printf("BENCH decode round %d: %d records, %.2f us CPU per record, %d bytes allocated per record%n",
+                    r, decoded, cpu / 1e3 / decoded, allocated / decoded);
         }
     }
 

@@ -300,13 +300,19 @@ public final class ProcessTable {
         ProcNode n = live.remove(pid);
         if (n != null) {
             unindex(n);
+            Set<ProcNode> children = childrenByPpid.get(pid);
+            if (children != null && children.isEmpty()) {
+                childrenByPpid.remove(pid); // kept empty while it lived (below); not once it is gone
+            }
         }
         return n;
     }
 
     private void unindex(ProcNode n) {
         Set<ProcNode> siblings = childrenByPpid.get(n.ppid);
-        if (siblings != null && siblings.remove(n) && siblings.isEmpty()) {
+        // A live parent keeps its empty set: a shell forking one child at a time would otherwise
+        // make and drop a set (and its table) per child.
+        if (siblings != null && siblings.remove(n) && siblings.isEmpty() && !live.containsKey(n.ppid)) {
             childrenByPpid.remove(n.ppid);
         }
         Long pidNs = n.namespaces.get("pid");
