@@ -59,8 +59,12 @@ public final class RotatingLineOutput extends OutputStream {
         int end = off + len;
         for (int i = off; i < end; i++) {
             if (b[i] == '\n') {
-                hold(b, start, i + 1 - start);
-                completeLine();
+                if (lineLength == 0) {
+                    completeLine(b, start, i + 1 - start); // a whole line in this write: no copy to the holder
+                } else {
+                    hold(b, start, i + 1 - start);
+                    completeLine(line, 0, lineLength);
+                }
                 start = i + 1;
             }
         }
@@ -73,6 +77,9 @@ public final class RotatingLineOutput extends OutputStream {
     }
 
     private void hold(byte[] b, int off, int len) {
+        if (len == 0) {
+            return;
+        }
         if (lineLength + len > line.length) {
             line = java.util.Arrays.copyOf(line, Math.max(line.length * 2, lineLength + len));
         }
@@ -80,8 +87,7 @@ public final class RotatingLineOutput extends OutputStream {
         lineLength += len;
     }
 
-    private void completeLine() throws IOException {
-        int n = lineLength;
+    private void completeLine(byte[] src, int off, int n) throws IOException {
         lineLength = 0;
         if (size > 0 && size + n > maxBytes) {
             rotate();
@@ -90,10 +96,12 @@ public final class RotatingLineOutput extends OutputStream {
             drain();
         }
         if (n > pendingBuf.length) {
-            out.write(line, 0, n);
-            line = new byte[512]; // a huge line's buffer is not kept
+            out.write(src, off, n);
+            if (src == line) {
+                line = new byte[512]; // a huge line's buffer is not kept
+            }
         } else {
-            System.arraycopy(line, 0, pendingBuf, pending, n);
+            System.arraycopy(src, off, pendingBuf, pending, n);
             pending += n;
         }
         size += n;
