@@ -33,18 +33,14 @@ public final class TimeFormat {
             LocalDateTime t = LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC);
             // digits by hand: String.format showed in the storm's profile (events of two CPUs around a
             // second's boundary re-make the prefix more often than once a second)
-            digits(t.getYear(), 0, 4);
-            buffer[4] = '-';
-            digits(t.getMonthValue(), 5, 2);
-            buffer[7] = '-';
-            digits(t.getDayOfMonth(), 8, 2);
-            buffer[10] = 'T';
-            digits(t.getHour(), 11, 2);
-            buffer[13] = ':';
-            digits(t.getMinute(), 14, 2);
-            buffer[16] = ':';
-            digits(t.getSecond(), 17, 2);
-            buffer[19] = '.';
+            int[] fields = {t.getYear(), t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond()};
+            int at = 0;
+            for (int f = 0; f < fields.length; f++) { // yyyy-MM-ddTHH:mm:ss.
+                int width = f == 0 ? 4 : 2;
+                digits(fields[f], at, width);
+                buffer[at + width] = "--T::.".charAt(f);
+                at += width + 1;
+            }
             cachedSecond = second;
         }
         for (int i = PREFIX + 8; i >= PREFIX; i--) {
