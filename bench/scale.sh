@@ -78,13 +78,18 @@ ensure() {
     setsid sh -c "echo \$\$ > '$base/c$i/cgroup.procs'; exec unshare --pid --fork sh -c 'for j in \$(seq 39); do sleep 86400 & done; wait'" \
       </dev/null >/dev/null 2>&1 &
     # a few at a time, so the fork burst does not starve the machine's other users
-    [ $((i % 25)) -eq 24 ] && sleep 0.3
+    if [ $((i % 25)) -eq 24 ]; then sleep 0.3; fi
   done
   for _ in $(seq 1 600); do
     [ "$(processes_in)" -ge $((want * 40)) ] && break
     sleep 0.2
   done
-  sleep 2 # the spawn's own load settles
+  # the spawn's own work settles: at most a few runnable tasks for a second (30 s at most)
+  for _ in $(seq 1 30); do
+    r1=$(cut -d' ' -f4 /proc/loadavg | cut -d/ -f1); sleep 0.5; r2=$(cut -d' ' -f4 /proc/loadavg | cut -d/ -f1); sleep 0.5
+    if [ "$r1" -le 3 ] && [ "$r2" -le 3 ]; then break; fi
+  done
+  return 0
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -110,7 +115,7 @@ for n in "${sizes[@]}"; do
     lock /usr/bin/time -f "%e %U %S %M" -o "$work/t" env BOXTRACE_DEBUG_TIMING=1 "$root/boxtrace" tree \
       >"$work/tree.out" 2>"$work/tree.err"
     read -r w u s m <"$work/t"
-    walls+=("$w"); cpus+=("$(echo "$u + $s" | bc)"); [ "$m" -gt "$rss" ] && rss=$m
+    walls+=("$w"); cpus+=("$(echo "$u + $s" | bc)"); if [ "$m" -gt "$rss" ]; then rss=$m; fi
   done
   shown=$(grep -c '^c[0-9]' "$work/tree.out" || true)
   wall=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n 2p)
