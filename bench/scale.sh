@@ -77,6 +77,7 @@ ensure() {
     mkdir -p "$base/c$i"
     setsid sh -c "echo \$\$ > '$base/c$i/cgroup.procs'; exec unshare --pid --fork sh -c 'for j in \$(seq 39); do sleep 86400 & done; wait'" \
       </dev/null >/dev/null 2>&1 &
+    disown # no "Killed" job notice for each when they are stopped
     # a few at a time, so the fork burst does not starve the machine's other users
     if [ $((i % 25)) -eq 24 ]; then sleep 0.3; fi
   done
