@@ -12,7 +12,7 @@
 #
 # usage: sudo bench/exec-storm.sh [TOTAL] [TOOLS...]
 #   TOTAL defaults to 20000; TOOLS default to every runnable one of:
-#   boxtrace-ebpf boxtrace-audit boxtrace-audit-nowait boxtrace-netlink auditd auditd-nowait forkstat
+#   boxtrace-ebpf boxtrace-agent boxtrace-audit boxtrace-audit-nowait boxtrace-netlink auditd auditd-nowait forkstat
 #   bpftrace-count bpftrace-execsnoop libbpf-execsnoop execsnoop-bpfcc
 # The audit tools (boxtrace --source audit, and Debian's auditd with equivalent rules writing its log
 # as configured, only with rotation off so the run's records stay in one file) run with the
@@ -25,7 +25,7 @@ root=$(cd "$here/.." && pwd)
 total=${1:-20000}
 shift || true
 tools=("$@")
-[ ${#tools[@]} -gt 0 ] || tools=(boxtrace-ebpf boxtrace-audit boxtrace-audit-nowait boxtrace-netlink auditd auditd-nowait forkstat bpftrace-count bpftrace-execsnoop libbpf-execsnoop execsnoop-bpfcc)
+[ ${#tools[@]} -gt 0 ] || tools=(boxtrace-ebpf boxtrace-agent boxtrace-audit boxtrace-audit-nowait boxtrace-netlink auditd auditd-nowait forkstat bpftrace-count bpftrace-execsnoop libbpf-execsnoop execsnoop-bpfcc)
 [ "$(id -u)" -eq 0 ] || { echo "exec-storm: run as root (the tracers need it)" >&2; exit 3; }
 
 out="$here/out"; mkdir -p "$out"
@@ -50,6 +50,7 @@ storm() {
 
 # CPU ticks (utime+stime) of a process and its threads, and its peak RSS in KiB.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 peak_rss() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 # ns the kernel spent in a process's BPF programs so far: run_time_ns of each program it holds an
 # fd of, once per program id (an fd may be duplicated).
@@ -94,6 +95,8 @@ start_tool() {  # sets tool_pid; output to $1
   case "$name" in
     boxtrace-ebpf)     "$root/boxtrace" trace --json --source ebpf -o "$1" 2>"$1.err" & ;;
     boxtrace-netlink)  "$root/boxtrace" trace --json --source netlink -o "$1" 2>"$1.err" & ;;
+    boxtrace-agent)    "$root/boxtrace" agent --source ebpf -o "$1" --rotate-size 4G --metrics "127.0.0.1:$(free_port)" \
+                         >/dev/null 2>"$1.err" & ;;
     boxtrace-audit*)   "$root/boxtrace" trace --json --source audit -o "$1" 2>"$1.err" & ;;
     auditd*)           auditd_conf "$1"; auditd -n -c "$work/auditd" >"$1.stdout" 2>"$1.err" & ;;
     forkstat)          forkstat -e exec >"$1" 2>"$1.err" & ;;
