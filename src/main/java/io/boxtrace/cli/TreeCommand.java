@@ -80,7 +80,11 @@ public final class TreeCommand implements Callable<Integer> {
         try (Components c = Components.forHost(err, "boxtrace tree")) {
             ProcessTable table = c.table();
             ContainerRegistry registry = c.containers();
-            Pipeline.preload(c.state(), c.enrichers(), c.snapshot());
+            long t0 = System.nanoTime();
+            List<io.boxtrace.event.SnapshotEvent> snapshot = c.treeSnapshot();
+            long t1 = System.nanoTime();
+            Pipeline.preload(c.state(), c.enrichers(), snapshot);
+            long t2 = System.nanoTime();
             if (!containers.isEmpty()) {
                 nameAgainIfUnmatched(c, table, registry);
             }
@@ -94,8 +98,16 @@ public final class TreeCommand implements Callable<Integer> {
                                 + "; an id prefix still matches)"))
                         .orElse(e);
             }
+            long t3 = System.nanoTime();
             out.print(text);
             out.flush();
+            if (System.getenv("BOXTRACE_DEBUG_TIMING") != null) {
+                // bench/scale.sh: where tree's time goes on a host with many processes
+                err.printf("boxtrace tree: timing: %d processes, /proc scan %d ms, state and containers %d ms, "
+                        + "render %d ms, print %d ms%n", snapshot.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
+                        (t3 - t2) / 1_000_000, (System.nanoTime() - t3) / 1_000_000);
+                err.flush();
+            }
             return ExitCode.OK.code();
         }
     }

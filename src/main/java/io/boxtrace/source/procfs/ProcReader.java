@@ -3,7 +3,6 @@ package io.boxtrace.source.procfs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +19,12 @@ public final class ProcReader {
 
     private final Path root;
 
+    private final String rootName;
+
     public ProcReader(Path root) {
         this.root = root;
+        String r = root.toString();
+        this.rootName = r.endsWith("/") ? r : r + "/";
     }
 
     public static ProcReader system() {
@@ -38,7 +41,18 @@ public final class ProcReader {
 
     /** The NUL-separated argument vector; empty list for kernel threads and zombies. */
     public Optional<List<String>> cmdline(int pid) {
-        return readBytes(dir(pid).resolve("cmdline"), MAX_CMDLINE_BYTES).map(ProcReader::splitNul);
+        Buffer b = read(file(pid, "cmdline"), MAX_CMDLINE_BYTES);
+        if (b == null) {
+            return Optional.empty();
+        }
+        List<String> out = splitNul(b.bytes, b.length);
+        b.shrink();
+        return Optional.of(out);
+    }
+
+    /** /proc/PID/NAME as a string, without the Path objects resolve() makes (a scan names tens of thousands). */
+    private String file(int pid, String name) {
+        return rootName + pid + "/" + name;
     }
 
     /**
@@ -59,22 +73,22 @@ public final class ProcReader {
 
     /** The parsed /proc/PID/stat line. */
     public Optional<ProcStat> stat(int pid) {
-        return readString(dir(pid).resolve("stat")).flatMap(ProcStat::parse);
+        return readString(file(pid, "stat")).flatMap(ProcStat::parse);
     }
 
     /** The parsed /proc/PID/status file. */
     public Optional<ProcStatus> status(int pid) {
-        return readString(dir(pid).resolve("status")).map(ProcStatus::parse);
+        return readString(file(pid, "status")).map(ProcStatus::parse);
     }
 
     /** The raw text of /proc/PID/NAME. */
     public Optional<String> read(int pid, String name) {
-        return readString(dir(pid).resolve(name));
+        return readString(file(pid, name));
     }
 
     /** The raw /proc/PID/cgroup text. */
     public Optional<String> cgroup(int pid) {
-        return readString(dir(pid).resolve("cgroup"));
+        return readString(file(pid, "cgroup"));
     }
 
     /** The inode of /proc/PID/ns/NAME, parsed from the link text {@code "pid:[4026531836]"}. */
@@ -119,37 +133,76 @@ public final class ProcReader {
 
     /** Splits a NUL-separated buffer; a trailing NUL ends the last entry rather than adding an empty one. */
     static List<String> splitNul(byte[] bytes) {
+        return splitNul(bytes, bytes.length);
+    }
+
+    private static List<String> splitNul(byte[] bytes, int length) {
         List<String> out = new ArrayList<>();
         int start = 0;
-        for (int i = 0; i < bytes.length; i++) {
+        for (int i = 0; i < length; i++) {
             if (bytes[i] == 0) {
                 out.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
                 start = i + 1;
             }
         }
-        if (start < bytes.length) {
-            out.add(new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8));
+        if (start < length) {
+            out.add(new String(bytes, start, length - start, StandardCharsets.UTF_8));
         }
         return out;
     }
 
-    private static Optional<byte[]> readBytes(Path p) {
-        return readBytes(p, Integer.MAX_VALUE);
+    private static Optional<String> readString(String p) {
+        Buffer b = read(p, Integer.MAX_VALUE);
+        if (b == null) {
+            return Optional.empty();
+        }
+        String out = new String(b.bytes, 0, b.length, StandardCharsets.UTF_8);
+        b.shrink();
+        return Optional.of(out);
     }
 
-    /** At most max bytes of p (a /proc file the traced process controls, read no further). */
-    private static Optional<byte[]> readBytes(Path p, int max) {
-        try (java.io.InputStream in = Files.newInputStream(p)) {
-            return Optional.of(in.readNBytes(max));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException | SecurityException e) {
-            return Optional.empty();
+    /** A reused read buffer per thread: /proc files are small, and a scan reads tens of thousands of them. */
+    private static final class Buffer {
+        static final int SIZE = 4096;
+        /** Larger than this (a big file read once), the buffer is not kept for the thread's next read. */
+        static final int MAX_KEPT = 64 * 1024;
+        byte[] bytes = new byte[SIZE];
+        int length;
+
+        void shrink() {
+            if (bytes.length > MAX_KEPT) {
+                bytes = new byte[SIZE];
+            }
         }
     }
 
-    private static Optional<String> readString(Path p) {
-        return readBytes(p).map(b -> new String(b, StandardCharsets.UTF_8));
+    private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
+
+    /**
+     * Reads p into this thread's buffer: open, read until end of file (or max bytes), close, and no
+     * other system call. NIO's {@code Files.newInputStream(...).readNBytes} also asked the file's size
+     * and position (fstat, lseek) for every file, a third more system calls on each /proc read.
+     *
+     * @return the thread's buffer (valid until this thread's next read), or null when unreadable
+     */
+    private static Buffer read(String p, int max) {
+        Buffer b = BUFFERS.get();
+        b.length = 0;
+        try (java.io.FileInputStream in = new java.io.FileInputStream(p)) {
+            while (b.length < max) {
+                if (b.length == b.bytes.length) {
+                    b.bytes = java.util.Arrays.copyOf(b.bytes, (int) Math.min(max, 2L * b.bytes.length));
+                }
+                int n = in.read(b.bytes, b.length, Math.min(max, b.bytes.length) - b.length);
+                if (n < 0) {
+                    break;
+                }
+                b.length += n;
+            }
+            return b;
+        } catch (IOException | SecurityException e) {
+            return null; // gone (a process may exit between any two reads) or unreadable
+        }
     }
 
     private static Optional<String> readLink(Path p) {

@@ -27,6 +27,19 @@ public record ProcStat(int pid, String comm, char state, int ppid, long flags, l
         return (flags & PF_KTHREAD) != 0;
     }
 
+    /** The field that follows {@code skip} spaces from {@code at}. */
+    private static String field(String line, int at, int skip) {
+        int from = at;
+        for (int i = 0; i < skip; i++) {
+            from = line.indexOf(' ', from) + 1;
+            if (from == 0) {
+                throw new IllegalArgumentException("short stat line");
+            }
+        }
+        int to = line.indexOf(' ', from);
+        return line.substring(from, to < 0 ? line.length() : to).trim();
+    }
+
     static Optional<ProcStat> parse(String line) {
         // comm is in parentheses and may contain anything, so split around the *last* ')'.
         int open = line.indexOf('(');
@@ -37,12 +50,13 @@ public record ProcStat(int pid, String comm, char state, int ppid, long flags, l
         try {
             int pid = Integer.parseInt(line.substring(0, open).trim());
             String comm = line.substring(open + 1, close);
-            String[] rest = line.substring(close + 1).trim().split(" ");
-            // rest[0] is field 3 (state); field N is rest[N - 3].
-            char state = rest[0].charAt(0);
-            int ppid = Integer.parseInt(rest[1]);
-            long flags = Long.parseLong(rest[6]);
-            long start = Long.parseLong(rest[19]);
+            // Fields after the comm, space-separated; field N starts after N - 3 spaces (field 3 is first).
+            // Only four are taken, without splitting all fifty: a scan parses one stat per process.
+            int at = close + 2;
+            char state = line.charAt(at);
+            int ppid = Integer.parseInt(field(line, at, 4 - 3));
+            long flags = Long.parseLong(field(line, at, 9 - 3));
+            long start = Long.parseLong(field(line, at, 22 - 3));
             return Optional.of(new ProcStat(pid, comm, state, ppid, flags, start));
         } catch (RuntimeException e) {
             return Optional.empty();

@@ -26,30 +26,36 @@ public record ProcStatus(String name, int tgid, int ppid, int uid, List<Integer>
         int uid = -1;
         long capEff = 0;
         List<Integer> nsPids = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            int colon = line.indexOf(':');
-            if (colon < 0) {
-                continue;
+        // Line by line without splitting the whole file: a /proc scan parses one status per process,
+        // and only these lines of its fifty-odd are used.
+        int at = 0;
+        int length = text.length();
+        while (at < length) {
+            int end = text.indexOf('\n', at);
+            if (end < 0) {
+                end = length;
             }
-            String key = line.substring(0, colon);
-            String value = line.substring(colon + 1).trim();
-            try {
-                switch (key) {
-                    case "Name" -> name = value;
-                    case "Tgid" -> tgid = Integer.parseInt(value);
-                    case "PPid" -> ppid = Integer.parseInt(value);
-                    case "Uid" -> uid = Integer.parseInt(value.split("\\s+")[0]);
-                    case "CapEff" -> capEff = Long.parseUnsignedLong(value, 16);
-                    case "NSpid" -> {
-                        for (String p : value.split("\\s+")) {
-                            nsPids.add(Integer.parseInt(p));
+            int colon = text.indexOf(':', at);
+            if (colon > at && colon < end) {
+                try {
+                    switch (text.substring(at, colon)) {
+                        case "Name" -> name = text.substring(colon + 1, end).trim();
+                        case "Tgid" -> tgid = Integer.parseInt(text.substring(colon + 1, end).trim());
+                        case "PPid" -> ppid = Integer.parseInt(text.substring(colon + 1, end).trim());
+                        case "Uid" -> uid = Integer.parseInt(text.substring(colon + 1, end).trim().split("\\s+")[0]);
+                        case "CapEff" -> capEff = Long.parseUnsignedLong(text.substring(colon + 1, end).trim(), 16);
+                        case "NSpid" -> {
+                            for (String p : text.substring(colon + 1, end).trim().split("\\s+")) {
+                                nsPids.add(Integer.parseInt(p));
+                            }
                         }
+                        default -> { }
                     }
-                    default -> { }
+                } catch (NumberFormatException e) {
+                    // A malformed line leaves that field unknown; the rest of the file still counts.
                 }
-            } catch (NumberFormatException e) {
-                // A malformed line leaves that field unknown; the rest of the file still counts.
             }
+            at = end + 1;
         }
         return new ProcStatus(name, tgid, ppid, uid, nsPids, capEff);
     }

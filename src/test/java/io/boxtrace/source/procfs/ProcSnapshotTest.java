@@ -80,6 +80,91 @@ class ProcSnapshotTest {
     }
 
     @Test
+    void treeDetailReadsWhatTreeShowsAndNothingElse() throws IOException {
+        ProcReader proc = fixtureTree();
+        Files.createSymbolicLink(root.resolve("2694/cwd"), Path.of("/srv"));
+        ProcessInfo full = new ProcSnapshot(proc, new Clock(0, 0)).scan().get(2);
+        ProcessInfo tree = new ProcSnapshot(proc, new Clock(0, 0)).scan(ProcSnapshot.Detail.TREE).get(2);
+
+        assertThat(full.cwd()).isEqualTo("/srv");
+        assertThat(full.namespaces()).hasSizeGreaterThan(1);
+        // what tree shows (name, parent, user, pid inside, command line) and attributes with (cgroup, pid namespace)
+        assertThat(tree.key()).isEqualTo(full.key());
+        assertThat(tree.comm()).isEqualTo(full.comm());
+        assertThat(tree.ppid()).isEqualTo(full.ppid());
+        assertThat(tree.uid()).isEqualTo(full.uid());
+        assertThat(tree.nsPids()).isEqualTo(full.nsPids());
+        assertThat(tree.args()).isEqualTo(full.args());
+        assertThat(tree.cgroup()).isEqualTo(full.cgroup());
+        assertThat(tree.namespaces()).containsOnly(java.util.Map.entry("pid", 4026532183L));
+        // and none of the reads it does not show
+        assertThat(tree.exe()).isNull();
+        assertThat(tree.cwd()).isNull();
+    }
+
+    /**
+     * A heal or the check after attaching compares the table with /proc. For a process the table
+     * already knows with the parent /proc shows, only its stat is read: here its other files are
+     * removed after the first scan, and it still comes back as the caller knew it. Before, each
+     * check read all fourteen files of every process (seconds of CPU at 20,000 processes, inside a
+     * trace's first second).
+     */
+    @Test
+    void rescanReadsOnlyStatForProcessesTheCallerKnowsUnchanged() throws IOException {
+        ProcReader proc = fixtureTree();
+        ProcSnapshot snapshot = new ProcSnapshot(proc, new Clock(0, 0));
+        java.util.Map<Integer, ProcessInfo> known = new java.util.HashMap<>();
+        snapshot.scan().forEach(p -> known.put(p.pid(), p));
+        known.remove(2); // kthreadd: unknown to the caller, so read in full
+        for (String f : List.of("status", "cgroup", "cmdline")) {
+            Files.delete(root.resolve("2694").resolve(f));
+        }
+        ProcessInfo pid1 = known.get(1);
+        known.put(1, new ProcessInfo(pid1.key(), 77, pid1.uid(), pid1.comm(), null, List.of("stale"), null,
+                null, 0, pid1.nsPids(), pid1.namespaces(), 0, -1, 0, false)); // a parent other than /proc's
+
+        java.util.Map<Integer, ProcessInfo> again = new java.util.HashMap<>();
+        snapshot.rescan(pid -> java.util.Optional.ofNullable(known.get(pid))).forEach(p -> again.put(p.pid(), p));
+
+        assertThat(again).containsOnlyKeys(1, 2, 2694);
+        assertThat(again.get(2694)).as("unchanged: stat only, so the deleted files were not needed")
+                .isSameAs(known.get(2694));
+        assertThat(again.get(1).ppid()).as("parent changed: read again").isZero();
+        assertThat(again.get(1).args()).isNotEqualTo(List.of("stale"));
+        assertThat(again.get(2).kernelThread()).as("unknown to the caller: read in full").isTrue();
+
+        Files.delete(root.resolve("2694/stat"));
+        assertThat(snapshot.rescan(pid -> java.util.Optional.ofNullable(known.get(pid))))
+                .as("gone from /proc: absent").extracting(ProcessInfo::pid).containsExactlyInAnyOrder(1, 2);
+    }
+
+    @Test
+    void filesLargerThanTheReadBufferAreReadWhole() throws IOException {
+        Path dir = Files.createDirectories(root.resolve("9"));
+        String big = "x".repeat(200_000) + "\nend";
+        Files.writeString(dir.resolve("environ"), big);
+        Files.writeString(dir.resolve("small"), "a");
+        ProcReader proc = new ProcReader(root);
+        assertThat(proc.read(9, "environ")).contains(big);
+        assertThat(proc.read(9, "small")).as("after a big file, the buffer is right for a small one").contains("a");
+        assertThat(proc.read(9, "absent")).isEmpty();
+        Files.write(dir.resolve("cmdline"), ("a\0" + "b".repeat(40_000) + "\0").getBytes());
+        assertThat(proc.cmdline(9).orElseThrow().get(1)).hasSize(ProcReader.MAX_CMDLINE_BYTES - 2);
+    }
+
+    @Test
+    void statusParsingTakesItsLinesAndSurvivesMalformedOnes() {
+        ProcStatus st = ProcStatus.parse("Name:\tmy: name \nUmask:\t0022\nTgid:\t42\nPPid:\tx\n"
+                + "Uid:\t1000\t1001\t1001\t1001\nno colon here\nNSpid:\t42\t7\t1\nCapEff:\t000001ffffffffff");
+        assertThat(st.name()).isEqualTo("my: name");
+        assertThat(st.tgid()).isEqualTo(42);
+        assertThat(st.ppid()).as("malformed: unknown").isEqualTo(-1);
+        assertThat(st.uid()).isEqualTo(1000);
+        assertThat(st.nsPids()).containsExactly(42, 7, 1);
+        assertThat(st.capEff()).as("last line without a newline").isEqualTo(0x1ffffffffffL);
+    }
+
+    @Test
     void statParsingSurvivesCommsWithSpacesAndParentheses() {
         ProcStat st = ProcStat.parse("42 (my (weird) name) S 7 42 42 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 1234 0 0")
                 .orElseThrow();
