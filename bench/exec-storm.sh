@@ -3,11 +3,16 @@
 # then under each tracer in turn, in the same run. For each tracer it reports the share of the
 # storm's execs captured, the share with exactly the right argv, the workload's slowdown against
 # the untraced run, the tracer's CPU time per exec of the storm (user+sys of the tracer's own process
-# while the storm ran and it drained, divided by the storm's exec count) and its peak RSS.
+# while the storm ran and it drained, divided by the storm's exec count) and its peak RSS. For eBPF
+# tracers also the time the kernel spent in the tracer's BPF programs: they run in the traced
+# processes, so the tracer's own CPU time does not hold it (kernel.bpf_stats_enabled is switched on
+# for the run and restored after; the sum of run_time_ns over the tracer's program fds), and the
+# two together per exec: what the tracer costs the machine. Audit's in-kernel work (records built in
+# the traced processes) has no such counter and is not in its figures.
 #
 # usage: sudo bench/exec-storm.sh [TOTAL] [TOOLS...]
 #   TOTAL defaults to 20000; TOOLS default to every runnable one of:
-#   boxtrace-ebpf boxtrace-audit boxtrace-audit-nowait boxtrace-netlink auditd auditd-nowait forkstat
+#   boxtrace-ebpf boxtrace-agent boxtrace-audit boxtrace-audit-nowait boxtrace-netlink auditd auditd-nowait forkstat
 #   bpftrace-count bpftrace-execsnoop libbpf-execsnoop execsnoop-bpfcc
 # The audit tools (boxtrace --source audit, and Debian's auditd with equivalent rules writing its log
 # as configured, only with rotation off so the run's records stay in one file) run with the
@@ -20,12 +25,14 @@ root=$(cd "$here/.." && pwd)
 total=${1:-20000}
 shift || true
 tools=("$@")
-[ ${#tools[@]} -gt 0 ] || tools=(boxtrace-ebpf boxtrace-audit boxtrace-audit-nowait boxtrace-netlink auditd auditd-nowait forkstat bpftrace-count bpftrace-execsnoop libbpf-execsnoop execsnoop-bpfcc)
+[ ${#tools[@]} -gt 0 ] || tools=(boxtrace-ebpf boxtrace-agent boxtrace-audit boxtrace-audit-nowait boxtrace-netlink auditd auditd-nowait forkstat bpftrace-count bpftrace-execsnoop libbpf-execsnoop execsnoop-bpfcc)
 [ "$(id -u)" -eq 0 ] || { echo "exec-storm: run as root (the tracers need it)" >&2; exit 3; }
 
 out="$here/out"; mkdir -p "$out"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+stats_before=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
+trap 'rm -rf "$work"; sysctl -qw kernel.bpf_stats_enabled="$stats_before" 2>/dev/null || true' EXIT
+sysctl -qw kernel.bpf_stats_enabled=1 2>/dev/null || echo "exec-storm: no kernel.bpf_stats_enabled: in-kernel BPF time not measured" >&2
 gcc -O2 -o "$work/storm" "$here/storm.c"
 mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
 half=$((total / 2))
@@ -43,7 +50,16 @@ storm() {
 
 # CPU ticks (utime+stime) of a process and its threads, and its peak RSS in KiB.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 peak_rss() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# ns the kernel spent in a process's BPF programs so far: run_time_ns of each program it holds an
+# fd of, once per program id (an fd may be duplicated).
+bpf_ns() {
+  local f
+  for f in /proc/"$1"/fdinfo/*; do
+    awk '/^prog_id:/ {id = $2} /^run_time_ns:/ {t = $2} END {if (id != "") print id, t}' "$f" 2>/dev/null
+  done | sort -u -k1,1 | awk '{s += $2} END {print s + 0}'
+}
 
 # The kernel's audit settings, restored after each audit tool.
 audit_field() { auditctl -s | awk -v k="$1" '$1 == k {print $2}'; }
@@ -79,6 +95,8 @@ start_tool() {  # sets tool_pid; output to $1
   case "$name" in
     boxtrace-ebpf)     "$root/boxtrace" trace --json --source ebpf -o "$1" 2>"$1.err" & ;;
     boxtrace-netlink)  "$root/boxtrace" trace --json --source netlink -o "$1" 2>"$1.err" & ;;
+    boxtrace-agent)    "$root/boxtrace" agent --source ebpf -o "$1" --rotate-size 4G --metrics "127.0.0.1:$(free_port)" \
+                         >/dev/null 2>"$1.err" & ;;
     boxtrace-audit*)   "$root/boxtrace" trace --json --source audit -o "$1" 2>"$1.err" & ;;
     auditd*)           auditd_conf "$1"; auditd -n -c "$work/auditd" >"$1.stdout" 2>"$1.err" & ;;
     forkstat)          forkstat -e exec >"$1" 2>"$1.err" & ;;
@@ -118,8 +136,8 @@ report="$out/exec-storm-$(date -u +%Y%m%dT%H%M%SZ).md"
   echo
   echo "$(date -u +%FT%TZ), kernel $(uname -r), $(nproc) cores. Untraced storm: ${base} s."
   echo
-  echo "| tool | captured | argv exact | slowdown | tool CPU µs per exec | tool CPU µs per event | peak RSS MiB | note |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| tool | captured | argv exact | slowdown | tool CPU µs per exec | tool CPU µs per event | in-kernel BPF µs per exec | tool + BPF µs per exec | peak RSS MiB | note |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
 } >"$report"
 
 hz=$(getconf CLK_TCK)
@@ -130,18 +148,20 @@ for name in "${tools[@]}"; do
   start_tool "$file" "$name"
   if ! wait_ready "$tool_pid" "$file" "$name"; then
     note=$(tail -1 "$file.err" 2>/dev/null | tr '|' '/' | cut -c1-120)
-    echo "| $name | - | - | - | - | - | - | not runnable here: ${note:-exited} |" >>"$report"
+    echo "| $name | - | - | - | - | - | - | - | - | not runnable here: ${note:-exited} |" >>"$report"
     echo "$name: not runnable: $note" >&2
     case "$name" in boxtrace-audit*|auditd*) audit_restore ;; esac
     continue
   fi
   # For wrapper scripts (bpftrace, python), the tracer is the process itself; for boxtrace the launcher execs java.
   c0=$(cpu_ticks "$tool_pid")
+  k0=$(bpf_ns "$tool_pid")
   secs=$(storm "$tag")
   sleep 2  # let the tool drain what it buffered
   died=""
   kill -0 "$tool_pid" 2>/dev/null || died="exited during the storm"
   c1=$(cpu_ticks "$tool_pid")
+  k1=$(bpf_ns "$tool_pid")
   rss=$(peak_rss "$tool_pid")
   # SIGTERM, not SIGINT: a background job of a non-interactive shell has SIGINT ignored, and the JVM
   # (like other programs that respect an inherited SIG_IGN) would never see it.
@@ -166,7 +186,13 @@ for name in "${tools[@]}"; do
   out_events=$(python3 "$here/count_events.py" "$name" "$file")
   [ "$out_events" -gt 0 ] 2>/dev/null && cpu_ev=$(echo "scale=1; ($c1 - $c0) * 1000000 / $hz / $out_events" | bc) || cpu_ev="-"
   pct() { [ "$1" = "-" ] && echo "-" || echo "$(echo "scale=2; 100 * $1 / $total" | bc)%"; }
-  echo "| $name | $(pct "$captured") | $(pct "$correct") | ${slow}x | $cpu_us | $cpu_ev | $((rss / 1024)) | $note |" >>"$report"
+  if [ "$k1" -gt "$k0" ]; then
+    bpf_us=$(echo "scale=1; ($k1 - $k0) / 1000 / $total" | bc)
+    all_us=$(echo "scale=1; $cpu_us + $bpf_us" | bc)
+  else
+    bpf_us="-"; all_us="$cpu_us"
+  fi
+  echo "| $name | $(pct "$captured") | $(pct "$correct") | ${slow}x | $cpu_us | $cpu_ev | $bpf_us | $all_us | $((rss / 1024)) | $note |" >>"$report"
   echo "$name: captured $captured, argv exact $correct, storm ${secs}s" >&2
 done
 cat "$report"

@@ -14,7 +14,7 @@ import io.boxtrace.sink.otlp.OtlpSpans;
 import io.boxtrace.sink.prometheus.AgentMetrics;
 import io.boxtrace.sink.prometheus.MetricsServer;
 import io.boxtrace.sink.prometheus.MetricsSink;
-import io.boxtrace.sink.rotating.RotatingLineWriter;
+import io.boxtrace.sink.rotating.RotatingLineOutput;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -133,7 +133,7 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
             session.warnOnFirstWriteError();
             if (s.output() != null) {
                 session.output(s.output().toString(), () -> -1);
-                RotatingLineWriter w = openRotating(s);
+                RotatingLineOutput w = openRotating(s);
                 session.sink(new JsonLinesSink(w, new EventJson(session.clock()), true));
             }
             if (!onStartup.isEmpty()) {
@@ -189,9 +189,9 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
         }
     }
 
-    private static RotatingLineWriter openRotating(AgentSettings s) {
+    private static RotatingLineOutput openRotating(AgentSettings s) {
         try {
-            return new RotatingLineWriter(s.output(), s.rotateBytes(), s.keep());
+            return new RotatingLineOutput(s.output(), s.rotateBytes(), s.keep());
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write " + s.output() + ": " + TraceCommand.describe(e));
         }

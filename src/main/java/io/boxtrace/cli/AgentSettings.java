@@ -2,7 +2,7 @@ package io.boxtrace.cli;
 
 import io.boxtrace.cli.SourceMixin.SourceChoice;
 import io.boxtrace.sink.prometheus.MetricsSink;
-import io.boxtrace.sink.rotating.RotatingLineWriter;
+import io.boxtrace.sink.rotating.RotatingLineOutput;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -24,7 +24,7 @@ record AgentSettings(String metrics, boolean kubernetesLabels, int execSeries, S
         String outFile = f.output != null ? f.output.toString() : c.string("output");
         long rotate;
         try {
-            rotate = RotatingLineWriter.parseSize(or(f.rotateSize, c.string("rotate_size"), "100M"));
+            rotate = RotatingLineOutput.parseSize(or(f.rotateSize, c.string("rotate_size"), "100M"));
         } catch (IllegalArgumentException e) {
             throw BoxtraceException.usage("--rotate-size: " + e.getMessage());
         }

@@ -9,11 +9,11 @@ import io.boxtrace.sink.console.ConsoleTraceSink;
 import io.boxtrace.render.console.Style;
 import io.boxtrace.render.json.EventJson;
 import io.boxtrace.sink.json.JsonLinesSink;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.io.Writer;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +61,7 @@ public final class TraceCommand implements java.util.concurrent.Callable<Integer
         if (!command.isEmpty()) {
             CommandRunner.checkRunnable(command);
         }
-        Writer out = openOutput();
+        OutputStream out = openOutput();
         try (TraceSession session = TraceSession.open("boxtrace trace", sourceOptions, err)) {
             session.output(output == null ? "standard output" : output.toString(), opened::written);
             Clock clock = session.clock();
@@ -69,7 +69,8 @@ public final class TraceCommand implements java.util.concurrent.Callable<Integer
                 session.sink(new JsonLinesSink(out, new EventJson(clock), output != null));
             } else {
                 Style style = output == null ? Style.forStdout() : Style.plain();
-                session.sink(new ConsoleTraceSink(new PrintWriter(out), clock, style, ZoneId.systemDefault(), threads));
+                session.sink(new ConsoleTraceSink(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8)),
+                        clock, style, ZoneId.systemDefault(), threads));
             }
             if (!containers.isEmpty()) {
                 session.filter(new ContainerFilter(containers)).kernelFilterContainers(containers);
@@ -100,14 +101,14 @@ public final class TraceCommand implements java.util.concurrent.Callable<Integer
 
     private io.boxtrace.sink.file.CountedOutput opened;
 
-    private Writer openOutput() {
+    private OutputStream openOutput() {
         if (output == null) {
             opened = new io.boxtrace.sink.file.CountedOutput(new java.io.FileOutputStream(java.io.FileDescriptor.out));
-            return new BufferedWriter(new OutputStreamWriter(opened, StandardCharsets.UTF_8), 1 << 16);
+            return new BufferedOutputStream(opened, 1 << 16);
         }
         try {
             opened = io.boxtrace.sink.file.OutputFiles.create(output);
-            return new java.io.BufferedWriter(new java.io.OutputStreamWriter(opened, StandardCharsets.UTF_8), 1 << 16);
+            return new BufferedOutputStream(opened, 1 << 16);
         } catch (IOException e) {
             throw BoxtraceException.runtime("cannot write " + output + ": " + describe(e));
         }

@@ -310,7 +310,9 @@ public final class ContainerRegistry {
     }
 
     private KnownContainer track(int pid, KnownContainer c, long timeNs) {
-        KnownContainer old = byPid.put(pid, c);
+        // Host processes are not stored (absent reads as null): no entry per host fork in a storm,
+        // and the map's size follows the containers' processes, not the host's.
+        KnownContainer old = c == null ? byPid.remove(pid) : byPid.put(pid, c);
         if (old == c) {
             return c;
         }

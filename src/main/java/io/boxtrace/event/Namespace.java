@@ -18,6 +18,8 @@ public enum Namespace {
     TIME(0x00000080L, "time");
 
     private final long cloneFlag;
+    private static final Namespace[] ALL = values();
+    private static final long ANY_FLAG = java.util.Arrays.stream(ALL).mapToLong(Namespace::cloneFlag).reduce(0, (a, b) -> a | b);
     private final String procName;
 
     Namespace(long cloneFlag, String procName) {
@@ -36,8 +38,11 @@ public enum Namespace {
 
     /** Every namespace whose CLONE_NEW* bit is set in flags, in declaration order. */
     public static List<Namespace> fromCloneFlags(long flags) {
+        if ((flags & ANY_FLAG) == 0) {
+            return List.of(); // almost every fork: no namespace, nothing allocated
+        }
         List<Namespace> out = new ArrayList<>();
-        for (Namespace ns : values()) {
+        for (Namespace ns : ALL) {
             if ((flags & ns.cloneFlag) != 0) {
                 out.add(ns);
             }

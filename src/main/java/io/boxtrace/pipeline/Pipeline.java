@@ -44,6 +44,8 @@ public final class Pipeline implements AutoCloseable {
     private final EventSource source;
     private final StateStage state;
     private final List<Enricher> enrichers;
+    /** The same enrichers, for the per-event loop (no iterator per event: see {@link SinkSet}). */
+    private final Enricher[] perEvent;
     private final Predicate<TracedEvent> filter;
     private final SinkSet sinks;
     /** Events, or List<Event> batches (at most {@link #MAX_BATCH} each), in source order. */
@@ -64,6 +66,7 @@ public final class Pipeline implements AutoCloseable {
         this.source = source;
         this.state = state;
         this.enrichers = List.copyOf(enrichers);
+        this.perEvent = this.enrichers.toArray(new Enricher[0]);
         this.filter = filter;
         this.sinks = new SinkSet(sinks);
     }
@@ -234,8 +237,8 @@ public final class Pipeline implements AutoCloseable {
                 }
                 room.release(size(item));
                 if (item instanceof List<?> batch) {
-                    for (Object o : batch) {
-                        process((Event) o);
+                    for (int i = 0, n = batch.size(); i < n; i++) {
+                        process((Event) batch.get(i));
                     }
                     continue;
                 }
@@ -267,8 +270,8 @@ public final class Pipeline implements AutoCloseable {
             counters.lost += lost.count();
         }
         List<TracedEvent> resolved = state.apply(e);
-        for (TracedEvent t : resolved) {
-            deliver(t);
+        for (int i = 0, n = resolved.size(); i < n; i++) {
+            deliver(resolved.get(i));
         }
         if (e instanceof LostEvent) {
             healPending = true;
@@ -295,7 +298,7 @@ public final class Pipeline implements AutoCloseable {
 
     private void deliver(TracedEvent t) {
         List<TracedEvent> extra = List.of();
-        for (Enricher en : enrichers) {
+        for (Enricher en : perEvent) {
             try {
                 t = en.enrich(t);
                 List<TracedEvent> more = en.drainExtra();
@@ -305,6 +308,10 @@ public final class Pipeline implements AutoCloseable {
             } catch (RuntimeException ex) {
                 counters.enrichErrors++;
             }
+        }
+        if (extra.isEmpty()) {
+            emit(t);
+            return;
         }
         // A derived event (container start) goes first when it opens what this event belongs to.
         for (TracedEvent x : extra) {

@@ -15,11 +15,14 @@ import java.util.List;
 public final class SinkSet {
 
     private final List<Sink> sinks;
+    /** The same sinks, for the per-event loop: a for-each over a List makes an iterator per event (C1 code, which the launcher runs, does no escape analysis). */
+    private final Sink[] perEvent;
     private volatile long errors;
     private volatile Exception lastError;
 
     public SinkSet(List<Sink> sinks) {
         this.sinks = List.copyOf(sinks);
+        this.perEvent = this.sinks.toArray(new Sink[0]);
     }
 
     /** Hands every sink what was alive at the start (see {@link Sink#initialState}). */
@@ -37,7 +40,7 @@ public final class SinkSet {
     }
 
     public void accept(TracedEvent t) {
-        for (Sink s : sinks) {
+        for (Sink s : perEvent) {
             try {
                 s.accept(t);
             } catch (IOException | RuntimeException ex) {

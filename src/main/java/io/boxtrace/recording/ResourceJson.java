@@ -23,15 +23,16 @@ public final class ResourceJson {
         if (r == null) {
             return;
         }
-        ms(g, "cpu_user_ms", r.cpuUserNs());
-        ms(g, "cpu_sys_ms", r.cpuSysNs());
+        char[] text = new char[MS_CHARS]; // one buffer for the three ms fields
+        ms(g, "cpu_user_ms", r.cpuUserNs(), text);
+        ms(g, "cpu_sys_ms", r.cpuSysNs(), text);
         count(g, "max_rss_kb", r.maxRssKb());
         count(g, "read_bytes", r.readBytes());
         count(g, "write_bytes", r.writeBytes());
         count(g, "ctx_voluntary", r.ctxVoluntary());
         count(g, "ctx_involuntary", r.ctxInvoluntary());
-        ms(g, "runq_delay_ms", r.runqDelayNs());
-        g.writeStringField("resources_source", r.source().name().toLowerCase(Locale.ROOT));
+        ms(g, "runq_delay_ms", r.runqDelayNs(), text);
+        g.writeStringField("resources_source", r.source() == ProcessResources.Source.KERNEL ? "kernel" : "proc");
     }
 
     /** The same fields into a tree node (for writers that build one). */
@@ -76,10 +77,59 @@ public final class ResourceJson {
     }
 
     /** ns / 1e6 unrounded, as duration_ms: a recording read back gives the same ns. */
-    static void ms(JsonGenerator g, String name, long ns) throws IOException {
+    static void ms(JsonGenerator g, String name, long ns, char[] text) throws IOException {
         if (ProcessResources.known(ns)) {
-            g.writeNumberField(name, ns / 1e6);
+            g.writeFieldName(name);
+            g.writeNumber(text, 0, msChars(ns, text));
         }
+    }
+
+    /** Enough for any long: sign, 13 digits of ms, point, 6 digits. */
+    static final int MS_CHARS = 24;
+
+    /** {@link #msText} into text (at least {@link #MS_CHARS} long); returns the length. */
+    public static int msChars(long ns, char[] text) {
+        if (ns == Long.MIN_VALUE) {
+            String s = Double.toString(ns / 1e6);
+            s.getChars(0, s.length(), text, 0);
+            return s.length();
+        }
+        long abs = Math.abs(ns);
+        long whole = abs / 1_000_000;
+        int frac = (int) (abs % 1_000_000);
+        int fracDigits = 6;
+        while (fracDigits > 1 && frac % 10 == 0) {
+            frac /= 10;
+            fracDigits--;
+        }
+        int wholeDigits = 1;
+        for (long w = whole; w >= 10; w /= 10) {
+            wholeDigits++;
+        }
+        int at = 0;
+        if (ns < 0) {
+            text[at++] = '-';
+        }
+        int end = at + wholeDigits;
+        for (int i = end - 1; i >= at; i--, whole /= 10) {
+            text[i] = (char) ('0' + whole % 10);
+        }
+        text[end] = '.';
+        int last = end + fracDigits;
+        for (int i = last; i > end; i--, frac /= 10) {
+            text[i] = (char) ('0' + frac % 10);
+        }
+        return last + 1;
+    }
+
+    /**
+     * ns as milliseconds in plain decimal, exactly ({@code 8002.222664}, {@code 0.0005}, {@code 1.0}):
+     * parsed, it gives the same double as {@code ns / 1e6} (both are the double nearest to the exact
+     * quotient), without the cost of formatting a double per field per event.
+     */
+    public static String msText(long ns) {
+        char[] text = new char[MS_CHARS];
+        return new String(text, 0, msChars(ns, text));
     }
 
     private static void count(JsonGenerator g, String name, long v) throws IOException {

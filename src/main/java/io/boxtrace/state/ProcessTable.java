@@ -58,6 +58,14 @@ public final class ProcessTable {
     /** The init (nspid 1) of each pid namespace, among processes read from /proc. */
     private final Map<Long, ProcNode> initByPidNs = new HashMap<>();
     private final LinkedHashMap<ProcessKey, ProcNode> exited = new LinkedHashMap<>();
+    /**
+     * No later than the exit time of the oldest entry of {@link #exited} (Long.MAX_VALUE when none is
+     * known): lets {@link #expireExited} return without an iterator on most events. Stale only towards
+     * older, which costs one needless walk, never a missed expiry.
+     */
+    private long oldestExitedNs = Long.MAX_VALUE;
+    /** What {@link #apply} collects for one event before it is copied out (the owner thread only). */
+    private final List<TracedEvent> scratch = new ArrayList<>(4);
     private final Map<Integer, ProcNode> lastExitedByPid = new HashMap<>();
     private final List<Held> held = new ArrayList<>();
     private final IntFunction<Optional<ProcessInfo>> procLookup;
@@ -105,7 +113,8 @@ public final class ProcessTable {
     public List<TracedEvent> apply(Event e) {
         eventCount++;
         latestNs = Math.max(latestNs, e.timeNs());
-        List<TracedEvent> out = new ArrayList<>(1);
+        List<TracedEvent> out = scratch;
+        out.clear();
         switch (e) {
             case ForkEvent f -> onFork(f, out);
             case ExecEvent x -> out.add(onExec(x));
@@ -133,7 +142,8 @@ public final class ProcessTable {
         }
         releaseDue(out);
         expireExited();
-        return out;
+        // One small immutable list per event (an ArrayList and its array were two); the caller may keep it.
+        return out.size() == 1 ? List.of(out.getFirst()) : List.copyOf(out);
     }
 
     private void onFork(ForkEvent f, List<TracedEvent> out) {
@@ -234,6 +244,7 @@ public final class ProcessTable {
         n.exitSignal = signal;
         n.changed();
         if (exited.put(n.key, n) == null) {
+            oldestExitedNs = Math.min(oldestExitedNs, timeNs);
             n.retainedArgChars = argChars(n); // remembered: what is subtracted at expiry is what was added
             exitedArgChars += n.retainedArgChars;
         }
@@ -242,8 +253,8 @@ public final class ProcessTable {
 
     private static long argChars(ProcNode n) {
         long c = 16;
-        for (String a : n.args) {
-            c += a.length() + 1;
+        for (int i = 0, k = n.args.size(); i < k; i++) {
+            c += n.args.get(i).length() + 1;
         }
         return c;
     }
@@ -289,13 +300,19 @@ public final class ProcessTable {
         ProcNode n = live.remove(pid);
         if (n != null) {
             unindex(n);
+            Set<ProcNode> children = childrenByPpid.get(pid);
+            if (children != null && children.isEmpty()) {
+                childrenByPpid.remove(pid); // kept empty while it lived (below); not once it is gone
+            }
         }
         return n;
     }
 
     private void unindex(ProcNode n) {
         Set<ProcNode> siblings = childrenByPpid.get(n.ppid);
-        if (siblings != null && siblings.remove(n) && siblings.isEmpty()) {
+        // A live parent keeps its empty set: a shell forking one child at a time would otherwise
+        // make and drop a set (and its table) per child.
+        if (siblings != null && siblings.remove(n) && siblings.isEmpty() && !live.containsKey(n.ppid)) {
             childrenByPpid.remove(n.ppid);
         }
         Long pidNs = n.namespaces.get("pid");
@@ -377,9 +394,15 @@ public final class ProcessTable {
     }
 
     private void expireExited() {
+        boolean withinBounds = exited.size() <= maxExited && exitedArgChars <= maxExitedArgChars;
+        if (withinBounds && latestNs - oldestExitedNs < graceNs) {
+            return; // the common case: nothing is due, and no iterator is made per event
+        }
+        oldestExitedNs = Long.MAX_VALUE;
         for (Iterator<ProcNode> it = exited.values().iterator(); it.hasNext(); ) {
             ProcNode n = it.next();
             if (exited.size() <= maxExited && exitedArgChars <= maxExitedArgChars && latestNs - n.exitNs < graceNs) {
+                oldestExitedNs = n.exitNs;
                 break; // insertion order is exit order: the rest are younger
             }
             it.remove();

@@ -26,7 +26,7 @@ public final class BpfObject implements AutoCloseable {
     private final MemorySegment capture = LibBpf.newCapture(arena);
     private final MemorySegment object;
     private final List<MemorySegment> links = new ArrayList<>();
-    private RingBufferReader ring;
+    private volatile RingBufferReader ring;
     private Consumer<ByteBuffer> onRecord;
     private boolean closed;
 
@@ -151,6 +151,14 @@ public final class BpfObject implements AutoCloseable {
      */
     public int poll(int timeoutMs) {
         return ring.poll(timeoutMs, onRecord);
+    }
+
+    /** Ends the ring reader's wait at once (for stopping); any thread. */
+    public void wakeReader() {
+        RingBufferReader r = ring;
+        if (r != null) {
+            r.wake();
+        }
     }
 
     @Override

@@ -142,6 +142,23 @@ public final class Libc {
         }
     }
 
+    /** eventfd(2): a counter fd that poll(2) reports readable once written; for waking a poller. */
+    public static int eventfd(MemorySegment cap, int initval, int flags) {
+        try {
+            return (int) EventFd.H.invokeExact(cap, initval, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long write(MemorySegment cap, int fd, MemorySegment buf, long len) {
+        try {
+            return (long) Write.H.invokeExact(cap, fd, buf, len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     public static int pageSize(MemorySegment cap) {
         try {
             return (int) GetPageSize.H.invokeExact(cap);
@@ -206,6 +223,14 @@ public final class Libc {
 
     private static final class Poll {
         static final MethodHandle H = bind("poll", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+    }
+
+    private static final class EventFd {
+        static final MethodHandle H = bind("eventfd", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
+
+    private static final class Write {
+        static final MethodHandle H = bind("write", FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
     }
 
     private static final class GetPageSize {

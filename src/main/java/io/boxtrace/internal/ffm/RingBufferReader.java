@@ -1,6 +1,7 @@
 package io.boxtrace.internal.ffm;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -31,12 +32,16 @@ public final class RingBufferReader implements AutoCloseable {
     private static final int PROT_WRITE = 2;
     private static final int MAP_SHARED = 1;
     private static final short POLLIN = 1;
+    private static final int EFD_CLOEXEC = 0x80000;
+    private static final int EFD_NONBLOCK = 0x800;
 
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private final Arena arena;
     private final MemorySegment capture;
+    /** Two struct pollfd: the ring's fd, and {@link #wakeFd} so {@link #wake} ends a wait at once. */
     private final MemorySegment pollFd;
+    private final int wakeFd;
     private final boolean mapped;
     private final long dataSize;
     private final long mask;
@@ -79,7 +84,8 @@ public final class RingBufferReader implements AutoCloseable {
                      long dataSize, boolean mapped) {
         this.arena = arena;
         this.capture = Libc.newCapture(arena);
-        this.pollFd = arena.allocate(8, 4);
+        this.pollFd = arena.allocate(16, 4);
+        this.wakeFd = Libc.eventfd(capture, 0, EFD_CLOEXEC | EFD_NONBLOCK); // -1 (ignored by poll) if refused
         this.consumerPage = consumer;
         this.producerPages = producer;
         this.data = data;
@@ -88,6 +94,8 @@ public final class RingBufferReader implements AutoCloseable {
         this.mapped = mapped;
         pollFd.set(ValueLayout.JAVA_INT, 0, fd);
         pollFd.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
+        pollFd.set(ValueLayout.JAVA_INT, 8, wakeFd);
+        pollFd.set(ValueLayout.JAVA_SHORT, 12, POLLIN);
     }
 
     /**
@@ -100,7 +108,7 @@ public final class RingBufferReader implements AutoCloseable {
         if (n > 0) {
             return n;
         }
-        int rc = Libc.poll(capture, pollFd, 1L, timeoutMs);
+        int rc = Libc.poll(capture, pollFd, 2L, timeoutMs);
         if (rc < 0) {
             return -Libc.errno(capture);
         }
@@ -152,12 +160,30 @@ public final class RingBufferReader implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends the reader's current and every later wait at once (the fd stays readable): for stopping,
+     * so a long poll timeout does not delay the stop. Any thread.
+     */
+    public synchronized void wake() {
+        if (closed || wakeFd < 0) {
+            return;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment one = a.allocate(ValueLayout.JAVA_LONG);
+            one.set(ValueLayout.JAVA_LONG, 0, 1L);
+            Libc.write(a.allocate(Linker.Option.captureStateLayout()), wakeFd, one, 8);
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        if (wakeFd >= 0) {
+            Libc.close(capture, wakeFd);
+        }
         if (mapped) {
             munmap(capture, producerPages);
             munmap(capture, consumerPage);

@@ -1,7 +1,11 @@
 package io.boxtrace.render.json;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.boxtrace.event.Clock;
 import io.boxtrace.event.CommEvent;
 import io.boxtrace.event.ContainerEvent;
@@ -20,6 +24,7 @@ import io.boxtrace.event.Task;
 import io.boxtrace.event.TracedEvent;
 import io.boxtrace.recording.ResourceJson;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.util.List;
@@ -35,8 +40,24 @@ import java.util.Locale;
 public final class EventJson {
 
     private static final JsonFactory FACTORY = JsonOutput.FACTORY;
+    // Names of the fields every event has, quoted and encoded once instead of per event.
+    private static final SerializableString TYPE = new SerializedString("type");
+    private static final SerializableString TIME = new SerializedString("time");
+    private static final SerializableString MONO_NS = new SerializedString("mono_ns");
+    private static final SerializableString PID = new SerializedString("pid");
+    private static final SerializableString TID = new SerializedString("tid");
+    private static final SerializableString PPID = new SerializedString("ppid");
+    private static final SerializableString COMM = new SerializedString("comm");
+    private static final SerializableString UID = new SerializedString("uid");
+    private static final SerializableString NSPID = new SerializedString("nspid");
+    private static final SerializableString START_NS = new SerializedString("start_ns");
+    private static final SerializableString CONTAINER = new SerializedString("container");
     private final Clock clock;
     private final TimeFormat time = new TimeFormat();
+    private final char[] msText = new char[32];
+    /** The JSON names of ExecEvent.ArgvSource, made once (lower-casing per event made two objects). */
+    private static final String[] ARGS_SOURCE = java.util.Arrays.stream(ExecEvent.ArgvSource.values())
+            .map(v -> v.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
 
     public EventJson(Clock clock) {
         this.clock = clock;
@@ -67,7 +88,21 @@ public final class EventJson {
      * nothing between root values (the caller writes the newlines).
      */
     public static JsonGenerator generator(Writer out) throws IOException {
-        JsonGenerator g = FACTORY.createGenerator(out);
+        return forManyEvents(FACTORY.createGenerator(out));
+    }
+
+    /**
+     * The same for UTF-8 bytes (Jackson's byte generator: no second encoding through a Writer).
+     * Characters outside the BMP are written as their four UTF-8 bytes, as the Writer path wrote
+     * them, not as two {@code \\u} escapes.
+     */
+    public static JsonGenerator generator(OutputStream out) throws IOException {
+        JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
+        g.enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8.mappedFeature());
+        return forManyEvents(g);
+    }
+
+    private static JsonGenerator forManyEvents(JsonGenerator g) {
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
         g.setRootValueSeparator(null);
@@ -78,9 +113,13 @@ public final class EventJson {
     public void write(TracedEvent t, JsonGenerator g) throws IOException {
         Event e = t.event();
         g.writeStartObject();
-        g.writeStringField("type", e.type());
-        g.writeStringField("time", time.rfc3339(clock.toEpochNs(e.timeNs())));
-        g.writeNumberField("mono_ns", e.timeNs());
+        g.writeFieldName(TYPE);
+        g.writeString(e.type());
+        g.writeFieldName(TIME);
+        int length = time.rfc3339Chars(clock.toEpochNs(e.timeNs()));
+        g.writeString(time.chars(), 0, length);
+        g.writeFieldName(MONO_NS);
+        g.writeNumber(e.timeNs());
         switch (e) {
             case ForkEvent f -> writeFork(g, t, f);
             case ExecEvent x -> writeExec(g, t, x);
@@ -156,7 +195,7 @@ public final class EventJson {
         }
         g.writeEndArray();
         g.writeBooleanField("args_truncated", x.argsTruncated());
-        g.writeStringField("args_source", x.detail().name().toLowerCase(Locale.ROOT));
+        g.writeStringField("args_source", ARGS_SOURCE[x.detail().ordinal()]);
         if (x.cwd() != null) {
             g.writeStringField("cwd", x.cwd());
         }
@@ -182,7 +221,8 @@ public final class EventJson {
         }
         ProcessInfo p = t.process();
         if (p != null && p.startNs() > 0 && x.timeNs() >= p.startNs()) {
-            g.writeNumberField("duration_ms", (x.timeNs() - p.startNs()) / 1e6);
+            g.writeFieldName("duration_ms");
+            g.writeNumber(msText, 0, ResourceJson.msChars(x.timeNs() - p.startNs(), msText));
         }
         ResourceJson.write(g, x.resources());
     }
@@ -235,29 +275,36 @@ public final class EventJson {
     /** pid, tid, ppid, comm, uid, nspid, start_ns, container: from the resolved process, else the event's task. */
     private void writeProcess(JsonGenerator g, TracedEvent t, Task task) throws IOException {
         ProcessInfo p = t.process();
-        g.writeNumberField("pid", task.pid());
-        g.writeNumberField("tid", task.tid());
+        g.writeFieldName(PID);
+        g.writeNumber(task.pid());
+        g.writeFieldName(TID);
+        g.writeNumber(task.tid());
         int ppid = task.ppid() != Task.UNKNOWN ? task.ppid() : p != null ? p.ppid() : Task.UNKNOWN;
         if (ppid != Task.UNKNOWN) {
-            g.writeNumberField("ppid", ppid);
+            g.writeFieldName(PPID);
+            g.writeNumber(ppid);
         }
         String comm = task.comm() != null ? task.comm() : p != null ? p.comm() : null;
         if (comm != null) {
-            g.writeStringField("comm", comm);
+            g.writeFieldName(COMM);
+            g.writeString(comm);
         }
         int uid = task.uid() != Task.UNKNOWN ? task.uid() : p != null ? p.uid() : Task.UNKNOWN;
         if (uid != Task.UNKNOWN) {
-            g.writeNumberField("uid", uid);
+            g.writeFieldName(UID);
+            g.writeNumber(uid);
         }
         int nspid = task.nsPid() != Task.UNKNOWN ? task.nsPid() : p != null && !p.nsPids().isEmpty()
                 ? p.innermostPid() : Task.UNKNOWN;
         if (nspid != Task.UNKNOWN) {
-            g.writeNumberField("nspid", nspid);
+            g.writeFieldName(NSPID);
+            g.writeNumber(nspid);
         }
         if (p != null && p.pid() == task.pid() && p.startNs() > 0) {
-            g.writeNumberField("start_ns", p.startNs());
+            g.writeFieldName(START_NS);
+            g.writeNumber(p.startNs());
         }
-        g.writeFieldName("container");
+        g.writeFieldName(CONTAINER);
         writeContainer(g, t.container());
     }
 

@@ -37,23 +37,28 @@ public final class RecordDecoder {
     }
 
     /** @param cgroups told of cgroup records, which are facts for attribution, not events; null: dropped */
+    /** Every record carries a comm, and a storm repeats a handful: one String each, not one per record. */
+    private final CommCache comms = new CommCache(COMM_LEN);
+
     public RecordDecoder(int maxArgs, CgroupListener cgroups) {
         this.maxArgs = maxArgs;
         this.cgroups = cgroups;
     }
 
     public void decode(ByteBuffer raw, Consumer<Event> out) {
-        ByteBuffer b = raw.duplicate().order(ByteOrder.nativeOrder());
-        int size = b.remaining();
+        int size = raw.remaining();
         if (size < HEADER_SIZE) {
             malformed++;
             return;
         }
-        b = b.slice().order(ByteOrder.nativeOrder());
+        // The ring reader hands a view at 0 in native order: read it in place (two buffer objects per
+        // record otherwise). Anything else gets a view of its own that starts at the record.
+        ByteBuffer b = raw.position() == 0 && raw.order() == ByteOrder.nativeOrder() ? raw
+                : raw.slice().order(ByteOrder.nativeOrder());
         int type = b.getInt(H_TYPE);
         long time = b.getLong(H_TIME_NS);
         Task task = new Task(b.getInt(H_PID), b.getInt(H_TID), b.getInt(H_PPID), b.getInt(H_UID),
-                string(b, H_COMM, COMM_LEN), b.getLong(H_CGROUP_ID), b.getLong(H_PIDNS), b.getInt(H_NSPID));
+                comms.get(b, H_COMM), b.getLong(H_CGROUP_ID), b.getLong(H_PIDNS), b.getInt(H_NSPID));
         switch (type) {
             case BT_FORK -> {
                 if (size < FORK_SIZE) {
@@ -202,6 +207,9 @@ public final class RecordDecoder {
     }
 
     private static String utf8(ByteBuffer b, int offset, int len) {
+        if (b.hasArray()) { // the ring reader's heap copy: decode from it, without a copy per string
+            return new String(b.array(), b.arrayOffset() + offset, len, StandardCharsets.UTF_8);
+        }
         byte[] bytes = new byte[len];
         b.get(offset, bytes);
         return new String(bytes, StandardCharsets.UTF_8);

@@ -128,4 +128,25 @@ class RingBufferReaderTest {
         });
         assertEquals(List.of("good"), got);
     }
+
+    @Test
+    void wakeEndsAWaitAtOnceSoALongPollTimeoutDoesNotDelayAStop() throws Exception {
+        Arena shared = Arena.ofShared(); // the poll runs on another thread
+        RingBufferReader r = new RingBufferReader(shared, -1, shared.allocate(8, 8), shared.allocate(8, 8),
+                shared.allocate(2 * SIZE, 8), SIZE, false); // fd -1: poll(2) ignores it; only the wake-up fd ends the wait
+        var waiting = new java.util.concurrent.CountDownLatch(1);
+        var returned = new java.util.concurrent.CountDownLatch(1);
+        Thread t = Thread.ofPlatform().daemon(true).start(() -> {
+            waiting.countDown();
+            r.poll(600_000, b -> { });
+            returned.countDown();
+        });
+        waiting.await();
+        Thread.sleep(50); // let it enter poll(2)
+        assertEquals(1, returned.getCount(), "nothing to read: the poll waits");
+        r.wake();
+        assertEquals(true, returned.await(30, java.util.concurrent.TimeUnit.SECONDS), "woken, the poll returned");
+        t.join();
+        r.close();
+    }
 }

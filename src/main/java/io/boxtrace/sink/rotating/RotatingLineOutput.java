@@ -2,8 +2,6 @@ package io.boxtrace.sink.rotating;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -11,24 +9,26 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A text file that rotates by size, for log shippers (fluent-bit, vector) tailing {@code FILE}:
+ * A file of lines (UTF-8 bytes) that rotates by size, for log shippers (fluent-bit, vector) tailing {@code FILE}:
  * when the next complete line would take {@code FILE} past {@code maxBytes}, it is renamed
  * {@code FILE.1} (older ones shift to {@code FILE.2} … {@code FILE.keep}, the oldest is deleted)
- * and a new {@code FILE} is started. Only whole lines are ever written: characters are held until
- * their newline, so no line is split between two files or lost at rotation, and a reader never sees
+ * and a new {@code FILE} is started. Only whole lines are ever written: bytes are held until
+ * their newline (0x0A never occurs inside a multi-byte UTF-8 character), so no line is split between two files or lost at rotation, and a reader never sees
  * half a line after a {@link #flush}. A single line longer than {@code maxBytes} gets a file of its own.
  *
  * <p>Rename-then-create is what shippers' tail inputs follow (they keep reading the renamed file
  * to its end by inode). Not thread-safe: one writer thread.
  */
-public final class RotatingLineWriter extends Writer {
+public final class RotatingLineOutput extends OutputStream {
 
     private static final int BUFFER = 1 << 16;
 
     private final Path file;
     private final long maxBytes;
     private final int keep;
-    private final StringBuilder line = new StringBuilder(512);
+    /** The line being written, up to its newline. */
+    private byte[] line = new byte[512];
+    private int lineLength;
     private final byte[] pendingBuf = new byte[BUFFER];
     private int pending;
     private OutputStream out;
@@ -37,7 +37,7 @@ public final class RotatingLineWriter extends Writer {
     private long lines;
 
     /** @param keep rotated files kept beside FILE (0: FILE only, truncated at each rotation) */
-    public RotatingLineWriter(Path file, long maxBytes, int keep) throws IOException {
+    public RotatingLineOutput(Path file, long maxBytes, int keep) throws IOException {
         if (maxBytes <= 0 || keep < 0) {
             throw new IllegalArgumentException("rotate size must be > 0 and keep >= 0");
         }
@@ -53,51 +53,50 @@ public final class RotatingLineWriter extends Writer {
     }
 
     @Override
-    public void write(char[] cbuf, int off, int len) throws IOException {
-        for (int i = off; i < off + len; i++) {
-            char c = cbuf[i];
-            line.append(c);
-            if (c == '\n') {
+    public void write(byte[] b, int off, int len) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        int start = off;
+        int end = off + len;
+        for (int i = off; i < end; i++) {
+            if (b[i] == '\n') {
+                hold(b, start, i + 1 - start);
                 completeLine();
+                start = i + 1;
             }
         }
-    }
-
-    @Override
-    public void write(String s, int off, int len) throws IOException {
-        for (int i = off; i < off + len; i++) {
-            char c = s.charAt(i);
-            line.append(c);
-            if (c == '\n') {
-                completeLine();
-            }
-        }
+        hold(b, start, end - start);
     }
 
     @Override
     public void write(int c) throws IOException {
-        line.append((char) c);
-        if (c == '\n') {
-            completeLine();
+        write(new byte[] {(byte) c}, 0, 1);
+    }
+
+    private void hold(byte[] b, int off, int len) {
+        if (lineLength + len > line.length) {
+            line = java.util.Arrays.copyOf(line, Math.max(line.length * 2, lineLength + len));
         }
+        System.arraycopy(b, off, line, lineLength, len);
+        lineLength += len;
     }
 
     private void completeLine() throws IOException {
-        byte[] b = line.toString().getBytes(StandardCharsets.UTF_8);
-        line.setLength(0);
-        if (size > 0 && size + b.length > maxBytes) {
+        int n = lineLength;
+        lineLength = 0;
+        if (size > 0 && size + n > maxBytes) {
             rotate();
         }
-        if (pending + b.length > pendingBuf.length) {
+        if (pending + n > pendingBuf.length) {
             drain();
         }
-        if (b.length > pendingBuf.length) {
-            out.write(b);
+        if (n > pendingBuf.length) {
+            out.write(line, 0, n);
+            line = new byte[512]; // a huge line's buffer is not kept
         } else {
-            System.arraycopy(b, 0, pendingBuf, pending, b.length);
-            pending += b.length;
+            System.arraycopy(line, 0, pendingBuf, pending, n);
+            pending += n;
         }
-        size += b.length;
+        size += n;
         lines++;
     }
 
@@ -142,7 +141,7 @@ public final class RotatingLineWriter extends Writer {
     /** Writes what is held, including a last line without its newline, and closes the file. */
     @Override
     public void close() throws IOException {
-        if (!line.isEmpty()) {
+        if (lineLength > 0) {
             write('\n');
         }
         drain();

@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RotatingLineWriterTest {
+class RotatingLineOutputTest {
 
     @TempDir
     Path tmp;
@@ -21,13 +21,14 @@ class RotatingLineWriterTest {
     void rotatesOnlyBetweenWholeLinesAndKeepsTheNewestFiles() throws IOException {
         Path f = tmp.resolve("events.jsonl");
         List<String> written = new ArrayList<>();
-        try (RotatingLineWriter w = new RotatingLineWriter(f, 1000, 100)) {
+        try (RotatingLineOutput w = new RotatingLineOutput(f, 1000, 100)) {
             for (int i = 0; i < 500; i++) {
                 String line = "{\"n\":" + i + ",\"pad\":\"" + "x".repeat(i % 37) + "é\"}";
                 written.add(line);
                 // written in pieces, as a JSON generator does: a rotation never falls inside a line
-                w.write(line.substring(0, 5));
-                w.write(line.substring(5).toCharArray());
+                byte[] b = line.getBytes(StandardCharsets.UTF_8);
+                w.write(b, 0, 5);
+                w.write(b, 5, b.length - 5);
                 w.write('\n');
                 if (i % 50 == 0) {
                     w.flush();
@@ -54,11 +55,11 @@ class RotatingLineWriterTest {
     @Test
     void deletesFilesBeyondKeepAndHoldsAPartialLineUntilItsNewline() throws IOException {
         Path f = tmp.resolve("out.jsonl");
-        try (RotatingLineWriter w = new RotatingLineWriter(f, 10, 2)) {
+        try (RotatingLineOutput w = new RotatingLineOutput(f, 10, 2)) {
             for (int i = 0; i < 6; i++) {
-                w.write("line-" + i + "\n"); // 7 bytes: one line per file
+                write(w, "line-" + i + "\n"); // 7 bytes: one line per file
             }
-            w.write("partial");
+            write(w, "partial");
             w.flush();
             assertThat(Files.readString(f)).isEqualTo("line-5\n");
         }
@@ -72,10 +73,8 @@ class RotatingLineWriterTest {
     @Test
     void aLineLongerThanTheLimitGetsAFileOfItsOwn() throws IOException {
         Path f = tmp.resolve("big.jsonl");
-        try (RotatingLineWriter w = new RotatingLineWriter(f, 8, 3)) {
-            w.write("a\n");
-            w.write("0123456789abcdef\n");
-            w.write("b\n");
+        try (RotatingLineOutput w = new RotatingLineOutput(f, 8, 3)) {
+            write(w, "a\n0123456789abcdef\nb\n"); // three lines in one call: split at each newline
         }
         assertThat(Files.readString(tmp.resolve("big.jsonl.2"))).isEqualTo("a\n");
         assertThat(Files.readString(tmp.resolve("big.jsonl.1"))).isEqualTo("0123456789abcdef\n");
@@ -83,12 +82,30 @@ class RotatingLineWriterTest {
     }
 
     @Test
+    void aLineHeldAcrossManyWritesGrowsItsBufferAndStaysWhole() throws IOException {
+        Path f = tmp.resolve("long.jsonl");
+        String longLine = "é".repeat(2000); // 4,000 bytes, past the initial line buffer; é is two bytes
+        try (RotatingLineOutput w = new RotatingLineOutput(f, 1 << 20, 1)) {
+            byte[] b = (longLine + "\nnext\n").getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < b.length; i += 7) { // split inside multi-byte characters too
+                w.write(b, i, Math.min(7, b.length - i));
+            }
+            assertThat(w.lines()).isEqualTo(2);
+        }
+        assertThat(Files.readAllLines(f, StandardCharsets.UTF_8)).containsExactly(longLine, "next");
+    }
+
+    private static void write(RotatingLineOutput w, String s) throws IOException {
+        w.write(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void parsesSizes() {
-        assertThat(RotatingLineWriter.parseSize("100M")).isEqualTo(100L << 20);
-        assertThat(RotatingLineWriter.parseSize("512k")).isEqualTo(512L << 10);
-        assertThat(RotatingLineWriter.parseSize("1GiB")).isEqualTo(1L << 30);
-        assertThat(RotatingLineWriter.parseSize("4096")).isEqualTo(4096);
-        assertThatThrownBy(() -> RotatingLineWriter.parseSize("lots")).hasMessageContaining("not a size");
-        assertThatThrownBy(() -> RotatingLineWriter.parseSize("0")).hasMessageContaining("positive");
+        assertThat(RotatingLineOutput.parseSize("100M")).isEqualTo(100L << 20);
+        assertThat(RotatingLineOutput.parseSize("512k")).isEqualTo(512L << 10);
+        assertThat(RotatingLineOutput.parseSize("1GiB")).isEqualTo(1L << 30);
+        assertThat(RotatingLineOutput.parseSize("4096")).isEqualTo(4096);
+        assertThatThrownBy(() -> RotatingLineOutput.parseSize("lots")).hasMessageContaining("not a size");
+        assertThatThrownBy(() -> RotatingLineOutput.parseSize("0")).hasMessageContaining("positive");
     }
 }
