@@ -18,6 +18,8 @@
 # as configured, only with rotation off so the run's records stay in one file) run with the
 # kernel's default backlog_wait_time (a full backlog makes the workload wait) and, as *-nowait,
 # with backlog_wait_time 0 (a full backlog drops records, counted by the kernel's lost counter).
+# BUSY=1 in the environment keeps one more process spinning on a core for the whole run (the
+# untraced storm included): the "other core busy" case, where a tracer's CPU competes with work.
 # Results: bench/out/exec-storm-<date>.md (and on stdout).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -125,7 +127,11 @@ wait_ready() {
   kill -0 "$pid" 2>/dev/null
 }
 
-echo "exec-storm: $total execs from 2 forkers on $(nproc) cores, kernel $(uname -r)" >&2
+if [ -n "${BUSY:-}" ]; then
+  bash -c 'while :; do :; done' & spinner=$!
+  trap 'kill "$spinner" 2>/dev/null; rm -rf "$work"; sysctl -qw kernel.bpf_stats_enabled="$stats_before" 2>/dev/null || true' EXIT
+fi
+echo "exec-storm: $total execs from 2 forkers on $(nproc) cores, kernel $(uname -r)${BUSY:+, one core kept busy}" >&2
 base=$(storm "WARMUP$$")  # warm the page cache and the fork path
 base=$(storm "BASE$$")
 echo "untraced: ${base}s" >&2
@@ -134,7 +140,7 @@ report="$out/exec-storm-$(date -u +%Y%m%dT%H%M%SZ).md"
 {
   echo "# exec storm: $total execs of /bin/true TAG-i from 2 parallel forkers"
   echo
-  echo "$(date -u +%FT%TZ), kernel $(uname -r), $(nproc) cores. Untraced storm: ${base} s."
+  echo "$(date -u +%FT%TZ), kernel $(uname -r), $(nproc) cores${BUSY:+, one core kept busy by a spinning process}. Untraced storm: ${base} s."
   echo
   echo "| tool | captured | argv exact | slowdown | tool CPU µs per exec | tool CPU µs per event | in-kernel BPF µs per exec | tool + BPF µs per exec | peak RSS MiB | note |"
   echo "|---|---|---|---|---|---|---|---|---|---|"

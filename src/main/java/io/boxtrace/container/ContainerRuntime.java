@@ -135,12 +135,7 @@ public enum ContainerRuntime {
 
     /** The runtime whose client the program is (docker, podman, ctr, runc, …), if any. */
     public static Optional<ContainerRuntime> ofClient(String program) {
-        for (ContainerRuntime r : values()) {
-            if (r.clients.contains(program)) {
-                return Optional.of(r);
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(Names.CLIENT_OF.get(program));
     }
 
     /** True when argv is a client asking its runtime to build an image ({@code docker build}, {@code podman build}, {@code buildah bud}, …). */
@@ -163,9 +158,14 @@ public enum ContainerRuntime {
             return false;
         }
         for (int i = 0; i < argv.size(); i++) {
-            Optional<ContainerRuntime> r = ofClient(baseName(argv.get(i)));
-            if (r.isPresent()) {
-                Set<String> verbs = build ? r.get().buildVerbs : r.get().startVerbs;
+            // asked at every exec: a word that cannot be a client's name is passed without a copy
+            String word = argv.get(i);
+            if (word == null || word.length() - word.lastIndexOf('/') - 1 > Names.LONGEST_CLIENT) {
+                continue;
+            }
+            ContainerRuntime r = Names.CLIENT_OF.get(baseName(word));
+            if (r != null) {
+                Set<String> verbs = build ? r.buildVerbs : r.startVerbs;
                 return verbs.contains(Verbs.ANY) || argv.subList(i + 1, argv.size()).stream().anyMatch(verbs::contains);
             }
         }
@@ -184,6 +184,19 @@ public enum ContainerRuntime {
     private static final class Names {
         static final Set<String> SCAFFOLDING = union(r -> r.scaffolding);
         static final Set<String> DAEMONS = union(r -> r.daemons);
+        /** Client name → the first runtime (in declaration order) that has it. */
+        static final java.util.Map<String, ContainerRuntime> CLIENT_OF = clients();
+        static final int LONGEST_CLIENT = CLIENT_OF.keySet().stream().mapToInt(String::length).max().orElse(0);
+
+        private static java.util.Map<String, ContainerRuntime> clients() {
+            java.util.Map<String, ContainerRuntime> m = new java.util.HashMap<>();
+            for (ContainerRuntime r : values()) {
+                for (String c : r.clients) {
+                    m.putIfAbsent(c, r);
+                }
+            }
+            return java.util.Map.copyOf(m);
+        }
 
         private static Set<String> union(java.util.function.Function<ContainerRuntime, Set<String>> part) {
             java.util.HashSet<String> all = new java.util.HashSet<>();

@@ -55,7 +55,7 @@ public final class SelfFilter implements Predicate<TracedEvent> {
                 if (pid == selfPid) {
                     yield false;
                 }
-                if (!launching.contains(pid)) {
+                if (launching.isEmpty() || !launching.contains(pid)) { // no boxed pid per exec when idle
                     yield true;
                 }
                 if (x.failed() || isSpawnHelper(x.filename())) {
@@ -68,7 +68,7 @@ public final class SelfFilter implements Predicate<TracedEvent> {
                 if (x.task().pid() == selfPid) {
                     yield false;
                 }
-                if (!x.task().isThread()) {
+                if (!x.task().isThread() && !launching.isEmpty()) {
                     launching.remove(x.task().pid());
                 }
                 yield true;

@@ -117,7 +117,7 @@ public final class BuildAttach implements Sink {
                 }
                 owner.analysis.accept(t);
             }
-        } else {
+        } else if (!active.isEmpty()) { // no iterator per event while no build runs
             for (Active a : active.values()) {
                 a.analysis.accept(t);
             }

@@ -63,6 +63,9 @@ public final class MetricsSink implements Sink {
         this.programCap = new LabelCap(PROGRAM_SERIES, Long.MAX_VALUE, labels -> { });
     }
 
+    private final java.util.Map<String, io.prometheus.metrics.core.datapoints.CounterDataPoint> eventsByType =
+            new java.util.HashMap<>();
+
     /** Runs after the /proc snapshot was loaded: the containers already running count from the start. */
     @Override
     public void begin() {
@@ -74,7 +77,8 @@ public final class MetricsSink implements Sink {
 
     @Override
     public void accept(TracedEvent t) {
-        m.events.labelValues(t.event().type()).inc();
+        // The client's labelValues builds and compares a label list per call; the types are few.
+        eventsByType.computeIfAbsent(t.event().type(), m.events::labelValues).inc();
         switch (t.event()) {
             case LostEvent l -> m.lost.labelValues(l.source(), l.reason()).inc(l.count());
             case ExecEvent x when !x.failed() && t.container() != null -> countExec(t.container(), x.timeNs());
