@@ -9,12 +9,14 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* 4 MiB: some 8,000 execs of short argv with their forks and exits, seconds of an exec storm
- * while Java drains it (the reader wakes every 20 ms or at 256 KiB). Its pages are mapped twice in
- * boxtrace's address space and count twice in its RSS: 32 MiB made 64 MiB of a 140 MiB RSS. */
+/* 1 MiB: some 2,000 execs of short argv with their forks and exits, about half a second of an exec
+ * storm while Java drains it (the reader wakes every 20 ms or at 256 KiB). Its pages are mapped twice in
+ * boxtrace's address space and count twice in its RSS (32 MiB made 64 MiB of a 140 MiB RSS; 4 MiB
+ * made 8). 0 lost on bench/exec-storm.sh's 20,000 execs at 1 MiB, also with the other core kept busy
+ * (docs/perf/memory-2026-12-03.md). */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 << 20);
+	__uint(max_entries, 1 << 20);
 } events SEC(".maps");
 
 /* Records that could not be reserved (ring buffer full), per CPU; Java turns deltas into lost events. */
