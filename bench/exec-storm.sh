@@ -55,11 +55,11 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 peak_rss() { awk '/^VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 # ns the kernel spent in a process's BPF programs so far: run_time_ns of each program it holds an
-# fd of, once per program id (an fd may be duplicated).
+# fd of, once per program id (an fd may be duplicated; a link fd names its program but has no run time).
 bpf_ns() {
   local f
   for f in /proc/"$1"/fdinfo/*; do
-    awk '/^prog_id:/ {id = $2} /^run_time_ns:/ {t = $2} END {if (id != "") print id, t}' "$f" 2>/dev/null
+    awk '/^prog_id:/ {id = $2} /^run_time_ns:/ {t = $2} END {if (id != "" && t != "") print id, t}' "$f" 2>/dev/null
   done | sort -u -k1,1 | awk '{s += $2} END {print s + 0}'
 }
 
