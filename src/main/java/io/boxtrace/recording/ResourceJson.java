@@ -87,7 +87,12 @@ public final class ResourceJson {
     /** Enough for any long: sign, 13 digits of ms, point, 6 digits. */
     static final int MS_CHARS = 24;
 
-    /** {@link #msText} into text (at least {@link #MS_CHARS} long); returns the length. */
+    /**
+     * ns as milliseconds in plain decimal, exactly ({@code 8002.222664}, {@code 0.0005}, {@code 1.0}):
+     * parsed, it gives the same double as {@code ns / 1e6} (both are the double nearest to the exact
+     * quotient), without the cost of formatting a double per field per event.
+     * Written into text (at least {@link #MS_CHARS} long); returns the length.
+     */
     public static int msChars(long ns, char[] text) {
         if (ns == Long.MIN_VALUE) {
             String s = Double.toString(ns / 1e6);
@@ -122,15 +127,6 @@ public final class ResourceJson {
         return last + 1;
     }
 
-    /**
-     * ns as milliseconds in plain decimal, exactly ({@code 8002.222664}, {@code 0.0005}, {@code 1.0}):
-     * parsed, it gives the same double as {@code ns / 1e6} (both are the double nearest to the exact
-     * quotient), without the cost of formatting a double per field per event.
-     */
-    public static String msText(long ns) {
-        char[] text = new char[MS_CHARS];
-        return new String(text, 0, msChars(ns, text));
-    }
 
     private static void count(JsonGenerator g, String name, long v) throws IOException {
         if (ProcessResources.known(v)) {

@@ -1,7 +1,6 @@
 package io.boxtrace.internal.ffm;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -171,7 +170,7 @@ public final class RingBufferReader implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment one = a.allocate(ValueLayout.JAVA_LONG);
             one.set(ValueLayout.JAVA_LONG, 0, 1L);
-            Libc.write(a.allocate(Linker.Option.captureStateLayout()), wakeFd, one, 8);
+            Libc.write(Libc.newCapture(a), wakeFd, one, 8);
         }
     }
 
